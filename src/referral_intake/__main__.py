@@ -1,0 +1,3 @@
+from referral_intake.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""CLI command modules: thin wrappers that parse arguments and call services."""

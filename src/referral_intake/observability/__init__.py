@@ -1,0 +1,1 @@
+"""Logging without PHI, metrics and alerts."""
