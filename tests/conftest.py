@@ -27,7 +27,9 @@ _TEMPLATE = f"ri_tpl_{os.getpid()}"
 def _pg_admin() -> psycopg.Connection[tuple[object, ...]]:
     assert PG_URL is not None
     url = make_url(PG_URL).set(drivername="postgresql")
-    return psycopg.connect(url.set(database="postgres").render_as_string(hide_password=False), autocommit=True)
+    return psycopg.connect(
+        url.set(database="postgres").render_as_string(hide_password=False), autocommit=True
+    )
 
 
 def _pg_url(database: str) -> str:

@@ -24,7 +24,7 @@ def test_environment_and_nested_groups(monkeypatch: pytest.MonkeyPatch, tmp_path
 
 def test_toml_file_and_env_precedence(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     cfg = tmp_path / "ri.toml"
-    cfg.write_text('workers = 5\n[extraction]\nreview_threshold = 0.9\n[web]\nport = 9001\n')
+    cfg.write_text("workers = 5\n[extraction]\nreview_threshold = 0.9\n[web]\nport = 9001\n")
     monkeypatch.setenv("REFERRAL_INTAKE_WEB__PORT", "9100")
     s = load_settings(cfg)
     assert s.workers == 5 and s.extraction.review_threshold == 0.9

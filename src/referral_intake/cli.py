@@ -15,6 +15,24 @@ app = typer.Typer(
 core.register(app)
 
 # Stage command groups: each area registers its own commands below (one line each).
+from referral_intake.commands import evaluate
+
+evaluate.register(app)  # noqa: E402, E702, I001
+from referral_intake.commands import corpus
+
+corpus.register(app)  # noqa: E402, E702, I001
+from referral_intake.commands import eligibility
+
+app.add_typer(eligibility.app, name="eligibility")  # noqa: E402, E702, I001
+from referral_intake.commands import dedupe
+
+dedupe.register(app)  # noqa: E402, E702, I001
+from referral_intake.commands import users
+
+app.add_typer(users.app, name="users")  # noqa: E402, E702, I001
+from referral_intake.commands import ehr
+
+app.add_typer(ehr.app, name="ehr")  # noqa: E402, E702, I001
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ from. The same models read gold files, which may omit everything but `value`.
 
 from __future__ import annotations
 
+import json
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -146,8 +147,21 @@ class Extraction(_Model):
     referrals: list[Referral] = PydField(default_factory=list)
     errors: list[str] = PydField(default_factory=list)
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON data: keys never attempted are left out, but a field's `value` is always kept."""
+        pruned: dict[str, Any] = _prune(self.model_dump(mode="json"))
+        return pruned
+
     def to_json(self) -> str:
-        return self.model_dump_json(indent=2, exclude_none=True)
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
+
+
+def _prune(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _prune(v) for k, v in node.items() if v is not None or k == "value"}
+    if isinstance(node, list):
+        return [_prune(v) for v in node]
+    return node
 
 
 def iter_fields(referral: Referral) -> list[tuple[str, Field]]:

@@ -1,17 +1,19 @@
 """One exception hierarchy for the product. Messages name the thing and the fix, never PHI.
 
-    IntakeError
-    ├── ConfigurationError        settings or mapping files that cannot work
-    │   └── MappingError          an EHR mapping names a table/column that is wrong
-    ├── UnreadableDocument        a document that cannot be read (truncated, encrypted, bomb, ...)
-    ├── VaultError                stored bytes missing, tampered with, or a key that does not open them
-    ├── AuditChainBroken          the audit hash chain does not verify
-    ├── InvalidTransition         a case asked to move along an edge the state machine lacks
-    ├── EhrUnavailable            the EHR did not answer; the export will be retried
-    ├── EhrRejected               the EHR answered but refused the export
-    ├── EligibilityError          a payer or clearinghouse answer that cannot be used
-    ├── AccountError              a user or token that cannot be created, found or used
-    └── ReviewConflict            a review action that cannot apply now (claimed by another, bad value)
+IntakeError
+├── ConfigurationError        settings or mapping files that cannot work
+│   └── MappingError          an EHR mapping names a table/column that is wrong
+├── UnreadableDocument        a document that cannot be read (truncated, encrypted, bomb, ...)
+├── VaultError                stored bytes missing, tampered with, or a key that does not open them
+├── AuditChainBroken          the audit hash chain does not verify
+├── InvalidTransition         a case asked to move along an edge the state machine lacks
+├── EhrUnavailable            the EHR did not answer; the export will be retried
+├── EhrRejected               the EHR answered but refused the export
+├── EligibilityError          a payer or clearinghouse answer that cannot be used
+│   ├── X12Error              malformed X12, or not the transaction expected
+│   └── PayerUnavailable      no usable answer from the payer (timeout, offline, open circuit)
+├── AccountError              a user or token that cannot be created, found or used
+└── ReviewConflict            a review action that cannot apply now (claimed by another, bad value)
 """
 
 from __future__ import annotations
@@ -96,3 +98,9 @@ class AccountError(IntakeError):
 
 class ReviewConflict(IntakeError):
     code = "review_conflict"
+
+
+class LlmUnavailable(IntakeError):
+    """The LLM endpoint gave no usable answer (HTTP error, timeout, no tool call). Fields stay for review."""
+
+    code = "llm_unavailable"

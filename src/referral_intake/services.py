@@ -24,7 +24,9 @@ log = structlog.get_logger(__name__)
 SKIP_SUFFIXES = (".gold.json", ".truth.json", ".csv", ".md")
 
 
-def extract_file(path: Path, settings: Settings, explain: bool = False) -> tuple[Extraction, str | None, bool]:
+def extract_file(
+    path: Path, settings: Settings, explain: bool = False
+) -> tuple[Extraction, str | None, bool]:
     """Read and extract one file without a database. Returns (result, explanation, readable)."""
     from referral_intake.cases.defaults import extractor, reader
 
@@ -61,12 +63,14 @@ def exporter_for(deps: Deps) -> Any:
     writers = build_writers(deps.settings, deps.store)
 
     def deliver() -> int:
-        return deliver_due(deps.store, writers, deps.vault)
+        return int(deliver_due(deps.store, writers, deps.vault))
 
     return deliver
 
 
-def process_paths(settings: Settings, paths: list[Path], progress: bool = False, deps: Deps | None = None) -> dict[str, Any]:
+def process_paths(
+    settings: Settings, paths: list[Path], progress: bool = False, deps: Deps | None = None
+) -> dict[str, Any]:
     from referral_intake.cases.intake import receive
 
     store = deps.store if deps else Store.open(settings)
@@ -74,7 +78,8 @@ def process_paths(settings: Settings, paths: list[Path], progress: bool = False,
     files = iter_inputs(paths)
     started = time.perf_counter()
     received = [
-        receive(store, deps.vault, f.read_bytes(), channel="folder", filename=f.name, sender=None) for f in files
+        receive(store, deps.vault, f.read_bytes(), channel="folder", filename=f.name, sender=None)
+        for f in files
     ]
     pool = WorkerPool(deps, size=max(1, settings.workers), poll_seconds=0.1, exporter=exporter_for(deps))
     pool.start()
@@ -155,7 +160,9 @@ def serve(
 
     store = Store.open(settings)
     deps = build_deps(settings, store)
-    pool = WorkerPool(deps, size=workers if workers is not None else settings.workers, exporter=exporter_for(deps))
+    pool = WorkerPool(
+        deps, size=workers if workers is not None else settings.workers, exporter=exporter_for(deps)
+    )
     app = create_app(settings, store)
     certfile = certfile or settings.web.tls_certfile
     keyfile = keyfile or settings.web.tls_keyfile
@@ -182,4 +189,4 @@ def prepare_demo(settings: Settings, n: int = 24, seed: int = 7) -> str:
     """Sample referrals, an EHR population, a demo login; process everything. Returns login help."""
     from referral_intake.demo import prepare
 
-    return prepare(settings, n=n, seed=seed)
+    return str(prepare(settings, n=n, seed=seed))

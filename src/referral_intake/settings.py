@@ -21,20 +21,31 @@ from pydantic_settings import (
 
 
 class ReadingSettings(BaseModel):
-    ocr_engine: Literal["rapidocr", "tesseract"] = Field("rapidocr", description="OCR engine for image pages.")
+    ocr_engine: Literal["rapidocr", "tesseract"] = Field(
+        "rapidocr", description="OCR engine for image pages."
+    )
     ocr_det_side: int = Field(960, description="RapidOCR detector input size (max side, pixels).")
     ocr_threads: int = Field(1, description="ONNX Runtime intra-op threads per worker process.")
     timeout_seconds: float = Field(120.0, description="Wall-clock limit for reading one document.")
-    memory_limit_mb: int = Field(1500, description="Address-space limit of the parsing subprocess.")
+    memory_limit_mb: int = Field(
+        3000,
+        description="Address-space (virtual, not resident) limit of the parsing subprocess; ONNX Runtime "
+        "reserves about twice its resident memory.",
+    )
     max_pages: int = Field(500, description="Documents with more pages are refused.")
     max_pixels: int = Field(60_000_000, description="Largest image (width x height) accepted.")
     max_attachments: int = Field(50, description="Most attachments read from one e-mail.")
-    max_attachment_bytes: int = Field(50_000_000, description="Largest attachment (decoded) read from an e-mail.")
+    max_attachment_bytes: int = Field(
+        50_000_000, description="Largest attachment (decoded) read from an e-mail."
+    )
     sandbox: bool = Field(True, description="Parse in a separate process with limits.")
     max_stream_bytes: int = Field(
         200_000_000, description="Largest decompressed PDF stream accepted (refuses decompression bombs)."
     )
-    ocr_dpi: int = Field(200, description="Resolution at which PDF pages without a usable text layer are OCRed.")
+    ocr_dpi: int = Field(
+        200, description="Resolution at which PDF pages without a usable text layer are OCRed."
+    )
+    ocr_rec_batch: int = Field(3, description="Text lines recognized per RapidOCR batch (memory vs. speed).")
 
 
 class ExtractionSettings(BaseModel):
@@ -42,7 +53,9 @@ class ExtractionSettings(BaseModel):
         0.95, description="Fields below this confidence are flagged for review; all above: auto-accepted."
     )
     llm_provider: Literal["off", "anthropic", "openai"] = Field("off", description="Optional LLM extractor.")
-    llm_base_url: str | None = Field(None, description="Endpoint of the LLM (OpenAI-compatible or Anthropic).")
+    llm_base_url: str | None = Field(
+        None, description="Endpoint of the LLM (OpenAI-compatible or Anthropic)."
+    )
     llm_model: str | None = Field(None, description="Model name for the LLM extractor.")
     llm_api_key: SecretStr | None = Field(None, description="API key for the LLM endpoint.")
     llm_baa_in_place: bool = Field(
@@ -54,7 +67,23 @@ class MatchingSettings(BaseModel):
     link_threshold: float = Field(0.98, description="Auto-link when the best candidate is at or above this.")
     new_patient_threshold: float = Field(0.02, description="New chart only when every candidate is below.")
     min_margin: float = Field(0.2, description="Best candidate must lead the second by this much to link.")
-    duplicate_window_days: int = Field(14, description="Same patient + reason within this window = duplicate.")
+    duplicate_window_days: int = Field(
+        14, description="Same patient + reason within this window = duplicate."
+    )
+    duplicate_reason_similarity: float = Field(
+        0.8, description="Reasons at least this similar (token overlap, 0-1) count as the same reason."
+    )
+    returning_rate: float = Field(
+        0.5,
+        description="Prior share of referrals for patients who already have a chart (sets the lookup prior).",
+    )
+    ehr_population: int | None = Field(
+        None, description="Charts in the EHR (lookup prior); default: the reader's count, else the model's."
+    )
+    model_path: Path | None = Field(
+        None, description="Matching model JSON (`referral-intake match-train`); default: the shipped model."
+    )
+    max_candidates: int = Field(50, description="Most charts one lookup fetches and scores.")
 
 
 class EligibilitySettings(BaseModel):
@@ -66,7 +95,9 @@ class EligibilitySettings(BaseModel):
     sender_id: str = Field("REFINTAKE", description="ISA06 interchange sender id.")
     username: str | None = Field(None, description="CORE envelope user name.")
     password: SecretStr | None = Field(None, description="CORE envelope password.")
-    core_mode: Literal["soap", "mime"] = Field("soap", description="CORE Phase II envelope: SOAP 1.2 or MIME.")
+    core_mode: Literal["soap", "mime"] = Field(
+        "soap", description="CORE Phase II envelope: SOAP 1.2 or MIME."
+    )
     receiver_id: str | None = Field(None, description="ISA08/CORE ReceiverID; default: the payer id.")
     usage_indicator: Literal["P", "T"] = Field("P", description="ISA15: P production, T test.")
     trace_originator: str = Field("9000000000", description="TRN03: '9' + 9-digit id of this practice.")
@@ -86,7 +117,9 @@ class WebSettings(BaseModel):
     claim_timeout_minutes: int = Field(30, description="A claimed case is released after this long idle.")
     tls_certfile: Path | None = Field(None, description="Serve HTTPS (TLS 1.2+) with this certificate.")
     tls_keyfile: Path | None = Field(None, description="Private key for tls_certfile.")
-    secure_cookies: bool | None = Field(None, description="Secure cookie flag; default: on unless plain loopback.")
+    secure_cookies: bool | None = Field(
+        None, description="Secure cookie flag; default: on unless plain loopback."
+    )
     max_failed_logins: int = Field(5, description="Failed sign-ins in a row before an account is locked.")
     lockout_minutes: int = Field(15, description="How long a locked account stays locked.")
     address_failures_limit: int = Field(
@@ -99,6 +132,15 @@ class WebSettings(BaseModel):
     page_cache_mb: int = Field(64, description="Memory for rendered page images (LRU).")
 
 
+class EhrSettings(BaseModel):
+    export_max_attempts: int = Field(10, description="Tries of one EHR export before it fails and alerts.")
+    export_backoff_seconds: float = Field(30.0, description="Wait before the first retry; doubles each time.")
+    export_backoff_max_seconds: float = Field(3600.0, description="Longest wait between two export tries.")
+    export_lease_seconds: float = Field(
+        300.0, description="An export whose worker died is sent again (same idempotency key) after this."
+    )
+
+
 class Settings(BaseSettings):
     """The effective configuration of one installation (one data directory)."""
 
@@ -107,24 +149,26 @@ class Settings(BaseSettings):
     )
     config_file: ClassVar[Path | None] = None
 
-    data_dir: Path = Field(Path("var"), description="Holds the embedded database, the vault and the local key.")
+    data_dir: Path = Field(
+        Path("var"), description="Holds the embedded database, the vault and the local key."
+    )
     database_url: str | None = Field(None, description="SQLAlchemy URL; default: SQLite in data_dir.")
     key_provider: Literal["local", "aws-kms"] = Field("local", description="Key-encryption key provider.")
     key_file: Path | None = Field(None, description="Local key file; default: data_dir/keys/kek.key.")
     kms_key_id: str | None = Field(None, description="AWS KMS key id or ARN (key_provider=aws-kms).")
     workers: int = Field(2, description="In-process worker threads of `serve` and `process`.")
     lease_seconds: int = Field(300, description="A case whose worker stops heartbeating is retried after.")
-    runner: Literal["inline", "celery"] = Field("inline", description="Embedded pool or Celery workers.")
-    celery_broker_url: str | None = Field(None, description="Broker URL for runner=celery.")
     log_level: str = Field("INFO", description="Log level of the referral_intake logger.")
 
-    reading: ReadingSettings = Field(default_factory=ReadingSettings)  # type: ignore[arg-type]
-    extraction: ExtractionSettings = Field(default_factory=ExtractionSettings)  # type: ignore[arg-type]
-    matching: MatchingSettings = Field(default_factory=MatchingSettings)  # type: ignore[arg-type]
-    eligibility: EligibilitySettings = Field(default_factory=EligibilitySettings)  # type: ignore[arg-type]
-    web: WebSettings = Field(default_factory=WebSettings)  # type: ignore[arg-type]
+    reading: ReadingSettings = Field(default_factory=ReadingSettings)
+    extraction: ExtractionSettings = Field(default_factory=ExtractionSettings)
+    matching: MatchingSettings = Field(default_factory=MatchingSettings)
+    eligibility: EligibilitySettings = Field(default_factory=EligibilitySettings)
+    web: WebSettings = Field(default_factory=WebSettings)
+    ehr: EhrSettings = Field(default_factory=EhrSettings)
     ehr_connectors: list[dict[str, Any]] = Field(
-        default_factory=list, description="Active EHR connectors, each a table with `kind` (sql, fhir, hl7v2)."
+        default_factory=list,
+        description="Active EHR connectors, each a table with `kind` (sql, fhir, hl7v2).",
     )
 
     @classmethod
@@ -154,8 +198,8 @@ class Settings(BaseSettings):
 
     def masked(self) -> dict[str, Any]:
         """The settings as plain data with every secret (and passwords inside URLs) masked."""
-        data = self.model_dump(mode="json")
-        return _mask(data)
+        masked: dict[str, Any] = _mask(self.model_dump(mode="json"))
+        return masked
 
 
 def _env_config_path() -> Path | None:

@@ -7,11 +7,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from pipeline_fakes import fake_deps  # noqa: E402
+from pipeline_fakes import fake_deps
 
-from referral_intake.cases.runner import Worker  # noqa: E402
-from referral_intake.settings import load_settings  # noqa: E402
-from referral_intake.store.engine import Store  # noqa: E402
+from referral_intake.cases.runner import Worker
+from referral_intake.settings import load_settings
+from referral_intake.store.engine import Store
 
 if __name__ == "__main__":
     data_dir, db_url = sys.argv[1], sys.argv[2]

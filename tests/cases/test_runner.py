@@ -25,7 +25,9 @@ GOOD = b"PATIENT Alfa Testperson 1970-01-02 referral for knee pain"
 def _events(store: Store, case_id: int) -> list[tuple[str | None, str]]:
     with store.read() as s:
         rows = s.execute(
-            select(CaseEvent.from_state, CaseEvent.to_state).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)
+            select(CaseEvent.from_state, CaseEvent.to_state)
+            .where(CaseEvent.case_id == case_id)
+            .order_by(CaseEvent.id)
         ).all()
     return [(a, b) for a, b in rows]
 
@@ -106,8 +108,12 @@ def test_killed_worker_case_is_finished_once_by_another(store: Store, settings: 
     signal_file = settings.data_dir / "reading.signal"
     env = {**os.environ, "RI_TEST_READ_SIGNAL": str(signal_file)}
     child = subprocess.Popen(
-        [sys.executable, str(Path(__file__).parent / "kill_child.py"), str(settings.data_dir),
-         settings.effective_database_url],
+        [
+            sys.executable,
+            str(Path(__file__).parent / "kill_child.py"),
+            str(settings.data_dir),
+            settings.effective_database_url,
+        ],
         env=env,
     )
     try:

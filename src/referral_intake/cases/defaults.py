@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from referral_intake.cases.deps import EligibilityFn, ExtractFn, MatchFn, ReadFn
-from referral_intake.contract import Referral
+from referral_intake.contract import Extraction, Referral
+from referral_intake.reading.model import ReadDocument
 from referral_intake.settings import Settings
 from referral_intake.store.engine import Store
 
@@ -19,10 +20,25 @@ def reader(settings: Settings) -> ReadFn:
     return read
 
 
-def extractor(settings: Settings) -> ExtractFn:
+def extractor(settings: Settings, store: Store | None = None) -> ExtractFn:
+    """The layout/structured extractor, refined by the optional LLM where it is unsure.
+
+    The LLM path refuses to start without `extraction.llm_baa_in_place`, and audits every call in the
+    store (opened here when the caller has none, as `referral-intake extract` does).
+    """
     from referral_intake.extraction.extractor import extract_document
 
-    return extract_document
+    if settings.extraction.llm_provider == "off":
+        return extract_document
+    from referral_intake.extraction.llm import make_refiner
+
+    refiner = make_refiner(settings.extraction, audit=store or Store.open(settings))
+    threshold = settings.extraction.review_threshold
+
+    def extract(doc: ReadDocument) -> Extraction:
+        return refiner.refine(doc, extract_document(doc), threshold)
+
+    return extract
 
 
 def matcher(settings: Settings, store: Store) -> MatchFn:
@@ -32,16 +48,19 @@ def matcher(settings: Settings, store: Store) -> MatchFn:
     ehr = EmbeddedEhr(store)
 
     def match(referral: Referral) -> dict[str, Any]:
-        return match_referral(referral, ehr, settings.matching).model_dump(mode="json")
+        result: dict[str, Any] = match_referral(referral, ehr, settings.matching).model_dump(mode="json")
+        return result
 
     return match
 
 
-def eligibility(settings: Settings) -> EligibilityFn:
-    from referral_intake.eligibility.service import check_eligibility
+def eligibility(settings: Settings, store: Store) -> EligibilityFn:
+    """Check coverage; the raw 270/271 exchange is stored (and its sending audited) by reference."""
+    from referral_intake.eligibility.records import check_and_record
 
     def check(referral: Referral) -> dict[str, Any]:
-        return check_eligibility(referral, settings).model_dump(mode="json")
+        result: dict[str, Any] = check_and_record(referral, settings, store)
+        return result
 
     return check
 

@@ -48,9 +48,9 @@ def build_deps(settings: Settings, store: Store, **overrides: Any) -> Deps:
 
     parts: dict[str, Any] = {
         "read": overrides.pop("read", None) or defaults.reader(settings),
-        "extract": overrides.pop("extract", None) or defaults.extractor(settings),
+        "extract": overrides.pop("extract", None) or defaults.extractor(settings, store),
         "match": overrides.pop("match", None) or defaults.matcher(settings, store),
-        "check_eligibility": overrides.pop("check_eligibility", None) or defaults.eligibility(settings),
+        "check_eligibility": overrides.pop("check_eligibility", None) or defaults.eligibility(settings, store),
         "connectors": overrides.pop("connectors", None) or defaults.connector_names(settings),
     }
     vault = overrides.pop("vault", None) or open_vault(settings)

@@ -64,7 +64,10 @@ def read_stage(case: CaseInput, deps: Deps) -> StageOutput:
     except UnreadableDocument as exc:
         return StageOutput(
             steps=[Step(State.NEEDS_REVIEW, "read", _ms(start), {"error": str(exc), "reason": exc.reason})],
-            updates={"error": f"unreadable ({exc.reason}): {exc}", "review_reasons": [f"unreadable: {exc.reason}"]},
+            updates={
+                "error": f"unreadable ({exc.reason}): {exc}",
+                "review_reasons": [f"unreadable: {exc.reason}"],
+            },
         )
     detail = {"pages": len(doc.pages), "media_type": doc.media_type, "segments": len(doc.segments)}
     return StageOutput(
@@ -73,8 +76,7 @@ def read_stage(case: CaseInput, deps: Deps) -> StageOutput:
 
 
 def _one_referral(ext: Extraction, referral: Referral) -> dict[str, Any]:
-    single = ext.model_copy(update={"referrals": [referral]})
-    return single.model_dump(mode="json", exclude_none=True)
+    return ext.model_copy(update={"referrals": [referral]}).to_dict()
 
 
 def extract_stage(case: CaseInput, deps: Deps) -> StageOutput:

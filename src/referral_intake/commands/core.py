@@ -11,7 +11,9 @@ import typer
 
 from referral_intake.settings import Settings, load_settings
 
-ConfigOpt = Annotated[Path | None, typer.Option("--config", help="TOML settings file.", envvar="REFERRAL_INTAKE_CONFIG")]
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", help="TOML settings file.", envvar="REFERRAL_INTAKE_CONFIG")
+]
 DataDirOpt = Annotated[Path | None, typer.Option("--data-dir", help="Data directory (default ./var).")]
 
 audit_app = typer.Typer(help="The audit log: verify its hash chain.", no_args_is_help=True)
@@ -63,7 +65,9 @@ def process(
 def serve(
     host: Annotated[str | None, typer.Option(help="Listen address.")] = None,
     port: Annotated[int | None, typer.Option(help="Listen port.")] = None,
-    certfile: Annotated[Path | None, typer.Option(help="TLS certificate (PEM): serve HTTPS, TLS 1.2+.")] = None,
+    certfile: Annotated[
+        Path | None, typer.Option(help="TLS certificate (PEM): serve HTTPS, TLS 1.2+.")
+    ] = None,
     keyfile: Annotated[Path | None, typer.Option(help="TLS private key (PEM).")] = None,
     workers: Annotated[int | None, typer.Option(help="Pipeline worker threads.")] = None,
     config: ConfigOpt = None,
@@ -84,13 +88,19 @@ def demo(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Generate sample referrals, process them, create a demo login and serve the review UI."""
-    from referral_intake.services import prepare_demo, serve as run_server
+    from referral_intake.services import prepare_demo
+    from referral_intake.services import serve as run_server
 
-    settings = settings_from(config, data_dir)
-    info = prepare_demo(settings, n=n, seed=seed)
-    typer.echo(info)
-    if not no_serve:
-        run_server(settings)
+    from referral_intake.eligibility.demo import with_demo_responder
+
+    # The demo checks eligibility against the local CORE responder (synthetic payers on loopback).
+    responder, settings = with_demo_responder(settings_from(config, data_dir))
+    try:
+        typer.echo(prepare_demo(settings, n=n, seed=seed))
+        if not no_serve:
+            run_server(settings)
+    finally:
+        responder.stop()
 
 
 def status(
@@ -110,7 +120,9 @@ def status(
         typer.echo(f"{state:<14}{count:>8}")
     oldest = summary["oldest_waiting"]
     if oldest:
-        typer.echo(f"oldest waiting: case {oldest['case_id']} ({oldest['state']}), {oldest['age_seconds']:.0f} s")
+        typer.echo(
+            f"oldest waiting: case {oldest['case_id']} ({oldest['state']}), {oldest['age_seconds']:.0f} s"
+        )
 
 
 @audit_app.command("verify")

@@ -47,6 +47,11 @@ def scrub_phi(_logger: Any, _method: str, event: MutableMapping[str, Any]) -> Mu
     return event
 
 
+def _stderr_logger(*_args: Any) -> structlog.PrintLogger:
+    # Looked up at each use, not at configure time: sys.stderr may be replaced (test runners, daemons).
+    return structlog.PrintLogger(file=sys.stderr)
+
+
 def configure(level: str = "INFO", json: bool | None = None) -> None:
     """Configure structlog and the `referral_intake` stdlib logger only (never the root logger)."""
     use_json = (not sys.stderr.isatty()) if json is None else json
@@ -60,7 +65,7 @@ def configure(level: str = "INFO", json: bool | None = None) -> None:
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=_stderr_logger,
         cache_logger_on_first_use=False,
     )
     logging.getLogger("referral_intake").setLevel(level.upper())

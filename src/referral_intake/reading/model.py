@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from referral_intake.contract import PageKind, TextSource
 
@@ -39,7 +39,9 @@ class Page:
     ocr_confidence: float | None = None
     kind: PageKind = "other"
     form_fields: dict[str, str] = field(default_factory=dict)  # filled AcroForm fields: name -> value
-    rotation: int = 0  # degrees the page was turned to read upright
+    # Degrees (clockwise) the page as rendered (PDF /Rotate applied, or the image as stored) was turned to
+    # read upright. Word coordinates are in that upright frame; width/height are the upright size.
+    rotation: int = 0
     source: str = ""  # where the page came from inside the document, e.g. "attachment 2 page 1" or "body"
     skew: float = 0.0  # degrees of skew corrected before OCR (image pages only)
 
@@ -69,95 +71,53 @@ class ReadDocument:
     errors: list[str] = field(default_factory=list)
 
 
-def document_to_dict(doc: ReadDocument) -> dict[str, Any]:
-    """JSON-ready form of a read document (stored on the case between stages)."""
-    return {
-        "sha256": doc.sha256,
-        "media_type": doc.media_type,
-        "filename": doc.filename,
-        "body_text": doc.body_text,
-        "structured": base64.b64encode(doc.structured).decode() if doc.structured is not None else None,
-        "structured_kind": doc.structured_kind,
-        "errors": list(doc.errors),
-        "segments": [list(s.pages) for s in doc.segments],
-        "pages": [
-            {
-                "number": p.number,
-                "width": p.width,
-                "height": p.height,
-                "text_source": p.text_source,
-                "ocr_confidence": p.ocr_confidence,
-                "kind": p.kind,
-                "form_fields": dict(p.form_fields),
-                "rotation": p.rotation,
-                # words as compact rows: text, x0, y0, x1, y1, confidence, block, line
-                "words": [
-                    [w.text, round(w.x0, 2), round(w.y0, 2), round(w.x1, 2), round(w.y1, 2),
-                     round(w.confidence, 4), w.block, w.line]
-                    for w in p.words
-                ],
-            }
-            for p in doc.pages
-        ],
-    }
-
-
-def document_from_dict(d: dict[str, Any]) -> ReadDocument:
-    pages = [
-        Page(
-            number=p["number"],
-            width=p["width"],
-            height=p["height"],
-            words=[Word(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]) for r in p["words"]],
-            text_source=p["text_source"],
-            ocr_confidence=p.get("ocr_confidence"),
-            kind=p.get("kind", "other"),
-            form_fields=dict(p.get("form_fields") or {}),
-            rotation=p.get("rotation", 0),
-        )
-        for p in d.get("pages", [])
-    ]
-    raw = d.get("structured")
-    return ReadDocument(
-        sha256=d["sha256"],
-        media_type=d["media_type"],
-        filename=d.get("filename"),
-        pages=pages,
-        segments=[Segment(list(s)) for s in d.get("segments", [])],
-        body_text=d.get("body_text"),
-        structured=base64.b64decode(raw) if raw is not None else None,
-        structured_kind=d.get("structured_kind"),
-        errors=list(d.get("errors", [])),
-    )
-
-
 # JSON storage: words are stored as compact lists (a faxed packet holds thousands of them).
 _WORD_KEYS = ("text", "x0", "y0", "x1", "y1", "confidence", "block", "line")
 
 
 def _word_to_list(w: Word) -> list[Any]:
-    return [w.text, round(w.x0, 2), round(w.y0, 2), round(w.x1, 2), round(w.y1, 2), round(w.confidence, 4),
-            w.block, w.line]
+    return [
+        w.text,
+        round(w.x0, 2),
+        round(w.y0, 2),
+        round(w.x1, 2),
+        round(w.y1, 2),
+        round(w.confidence, 4),
+        w.block,
+        w.line,
+    ]
 
 
 def _page_to_dict(p: Page) -> dict[str, Any]:
     return {
-        "number": p.number, "width": p.width, "height": p.height,
-        "words": [_word_to_list(w) for w in p.words], "text_source": p.text_source,
-        "ocr_confidence": p.ocr_confidence, "kind": p.kind, "form_fields": dict(p.form_fields),
-        "rotation": p.rotation, "source": p.source, "skew": p.skew,
+        "number": p.number,
+        "width": p.width,
+        "height": p.height,
+        "words": [_word_to_list(w) for w in p.words],
+        "text_source": p.text_source,
+        "ocr_confidence": p.ocr_confidence,
+        "kind": p.kind,
+        "form_fields": dict(p.form_fields),
+        "rotation": p.rotation,
+        "source": p.source,
+        "skew": p.skew,
     }
 
 
 def document_to_dict(doc: ReadDocument) -> dict[str, Any]:
     """Plain JSON-able data for a ReadDocument (`structured` bytes as base64)."""
     return {
-        "sha256": doc.sha256, "media_type": doc.media_type, "filename": doc.filename,
+        "sha256": doc.sha256,
+        "media_type": doc.media_type,
+        "filename": doc.filename,
         "pages": [_page_to_dict(p) for p in doc.pages],
         "segments": [{"pages": list(s.pages), "reason": s.reason} for s in doc.segments],
         "body_text": doc.body_text,
-        "structured": base64.b64encode(doc.structured).decode("ascii") if doc.structured is not None else None,
-        "structured_kind": doc.structured_kind, "errors": list(doc.errors),
+        "structured": base64.b64encode(doc.structured).decode("ascii")
+        if doc.structured is not None
+        else None,
+        "structured_kind": doc.structured_kind,
+        "errors": list(doc.errors),
     }
 
 
@@ -168,24 +128,39 @@ def _word_from(raw: Any) -> Word:
     return Word(str(text), float(x0), float(y0), float(x1), float(y1), float(conf), int(block), int(line))
 
 
+def _segment_from(raw: Any) -> Segment:
+    if isinstance(raw, dict):
+        return Segment(pages=[int(p) for p in raw["pages"]], reason=str(raw.get("reason", "")))
+    return Segment(pages=[int(p) for p in raw])  # an early form stored the page list alone
+
+
 def document_from_dict(d: dict[str, Any]) -> ReadDocument:
     """The inverse of `document_to_dict`; missing optional keys take their defaults."""
     pages = [
         Page(
-            number=int(p["number"]), width=float(p["width"]), height=float(p["height"]),
+            number=int(p["number"]),
+            width=float(p["width"]),
+            height=float(p["height"]),
             words=[_word_from(w) for w in p.get("words", [])],
             text_source=cast(TextSource, p.get("text_source", "text_layer")),
-            ocr_confidence=p.get("ocr_confidence"), kind=cast(PageKind, p.get("kind", "other")),
-            form_fields=dict(p.get("form_fields", {})), rotation=int(p.get("rotation", 0)),
-            source=str(p.get("source", "")), skew=float(p.get("skew", 0.0)),
+            ocr_confidence=p.get("ocr_confidence"),
+            kind=cast(PageKind, p.get("kind", "other")),
+            form_fields=dict(p.get("form_fields", {})),
+            rotation=int(p.get("rotation", 0)),
+            source=str(p.get("source", "")),
+            skew=float(p.get("skew", 0.0)),
         )
         for p in d.get("pages", [])
     ]
     structured = d.get("structured")
     return ReadDocument(
-        sha256=d["sha256"], media_type=d["media_type"], filename=d.get("filename"), pages=pages,
-        segments=[Segment(pages=list(s["pages"]), reason=s.get("reason", "")) for s in d.get("segments", [])],
+        sha256=d["sha256"],
+        media_type=d["media_type"],
+        filename=d.get("filename"),
+        pages=pages,
+        segments=[_segment_from(s) for s in d.get("segments", [])],
         body_text=d.get("body_text"),
         structured=base64.b64decode(structured) if structured is not None else None,
-        structured_kind=d.get("structured_kind"), errors=list(d.get("errors", [])),
+        structured_kind=d.get("structured_kind"),
+        errors=list(d.get("errors", [])),
     )

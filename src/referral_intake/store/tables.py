@@ -20,6 +20,8 @@ TABLE_MODULES = (
     "referral_intake.store.tables",
     "referral_intake.accounts.tables",
     "referral_intake.review.tables",
+    "referral_intake.eligibility.tables",
+    "referral_intake.matching.tables",
 )
 
 BigId = BigInteger().with_variant(Integer(), "sqlite")
@@ -35,7 +37,9 @@ class Document(Base):
     media_type: Mapped[str | None] = mapped_column(String(100))
     wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)
     key_id: Mapped[str] = mapped_column(String(200))
-    blob_name: Mapped[str] = mapped_column(String(120))  # a fresh name per stored copy: racing writers never clash
+    blob_name: Mapped[str] = mapped_column(
+        String(120)
+    )  # a fresh name per stored copy: racing writers never clash
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 

@@ -1,0 +1,378 @@
+"""Candidates: one normalized reading of one field from one place on a page, with the evidence behind it.
+
+`emit` turns (role, key, raw words) into candidates on contract paths (`patient.last_name`,
+`insurance.0.member_id`, `diagnoses` ...), running the normalizers and validators; reconciliation then
+chooses among candidates and confidence scores the choice.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from referral_intake.extraction import normalize as nz
+from referral_intake.extraction import validate as va
+from referral_intake.extraction.lexicon import (
+    DEFAULT_ROLE,
+    INSURANCE,
+    INSURANCE2,
+    OTHER,
+    PATIENT,
+    REFERRAL,
+    REFERRED_TO,
+    REFERRING,
+    ROLE_KEYS,
+    is_specialty,
+    looks_like_org,
+)
+from referral_intake.reading.model import Word
+
+LIST_PATHS = ("diagnoses", "procedures", "medications", "allergies")
+
+
+@dataclass(slots=True)
+class Candidate:
+    path: str
+    value: Any
+    text: str
+    page: int
+    bbox: tuple[float, float, float, float] | None
+    ocr: float  # lowest OCR confidence of the source words (1.0 for a text layer)
+    method: str  # inline, right, below, table, block, prose, band, pattern, checkbox, card
+    strength: float  # how specific the label (or pattern) is, 0..1
+    role_source: str  # label, section, default, guess, pattern
+    valid: str  # strong (checksum / code set), shape, none
+    extra: dict[str, Any] = field(default_factory=dict)  # e.g. a code's description
+
+    @property
+    def key(self) -> str:
+        """What "the same value" means for agreement: case-insensitive text of the value."""
+        return str(self.value).strip().lower()
+
+
+def bbox_of(words: list[Word]) -> tuple[float, float, float, float] | None:
+    if not words:
+        return None
+    return (
+        min(w.x0 for w in words),
+        min(w.y0 for w in words),
+        max(w.x1 for w in words),
+        max(w.y1 for w in words),
+    )
+
+
+def resolve_role(key: str, label_role: str | None, section_role: str | None) -> tuple[str | None, str]:
+    """Whose value this is: the label's own words, else the section (if the key fits it), else the default."""
+    if label_role is not None and (label_role == REFERRAL or key in ROLE_KEYS.get(label_role, frozenset())):
+        return label_role, "label"
+    if section_role is not None and key in ROLE_KEYS.get(section_role, frozenset()):
+        return section_role, "section"
+    if section_role == OTHER and key not in (
+        "dob", "date", "urgency", "reason", "diagnosis", "procedure", "auth", "summary"):
+        return None, "none"  # an emergency contact's phone, a pharmacy's fax: nobody's field here
+    if key in DEFAULT_ROLE:
+        return DEFAULT_ROLE[key], "default"
+    if key in (
+        "name",
+        "first_name",
+        "last_name",
+        "middle_name",
+        "address",
+        "city",
+        "state",
+        "zip",
+        "csz",
+        "phone",
+    ):
+        return PATIENT, "guess"
+    if key in ("npi", "fax", "organization"):
+        return REFERRING, "guess"
+    return None, "none"
+
+
+_PROVIDER_PREFIX = {REFERRING: "referring_provider", REFERRED_TO: "referred_to"}
+_INS_INDEX = {INSURANCE: 0, INSURANCE2: 1}
+
+
+@dataclass(slots=True)
+class Source:
+    page: int
+    words: list[Word]
+    method: str
+    strength: float
+    role_source: str
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def ocr(self) -> float:
+        return min((w.confidence for w in self.words), default=1.0)
+
+
+def _mk(
+    path: str, value: Any, src: Source, valid: str, strength: float | None = None, **extra: Any
+) -> Candidate:
+    return Candidate(
+        path,
+        value,
+        src.text,
+        src.page,
+        bbox_of(src.words),
+        src.ocr,
+        src.method,
+        src.strength if strength is None else strength,
+        src.role_source,
+        valid,
+        dict(extra),
+    )
+
+
+def _checked_option(words: list[Word]) -> str | None:
+    """In "[ ] M [X] F" return the word right after a ticked box (or right before it)."""
+    toks = [w.text for w in words]
+    for i, t in enumerate(toks):
+        if ((va.checkbox_state(t) is True and len(t) > 1) or t in "☒☑✔✓■●▣◉⊠") and i + 1 < len(toks):
+            return toks[i + 1]
+    return None
+
+
+def emit(role: str | None, key: str, src: Source) -> list[Candidate]:
+    """Normalize the source words as `key` for `role`; [] when they do not read as that kind of value."""
+    text = nz.clean(src.text)
+    if not text or role is None:
+        return []
+    if any(va.checkbox_state(w.text) is not None for w in src.words) and key in (
+        "sex",
+        "urgency",
+        "relationship",
+    ):
+        opt = _checked_option(src.words)
+        if opt is None:
+            return []
+        text = opt
+    if role == PATIENT:
+        return _person("patient", key, text, src)
+    if role in _PROVIDER_PREFIX:
+        return _provider(_PROVIDER_PREFIX[role], key, text, src)
+    if role in _INS_INDEX:
+        return _coverage(f"insurance.{_INS_INDEX[role]}", key, text, src)
+    if role == REFERRAL:
+        return _referral(key, text, src)
+    return []
+
+
+def _name_parts(prefix: str, text: str, src: Source, with_middle: bool) -> list[Candidate]:
+    name = nz.parse_name(text)
+    if name is None:
+        return []
+    out = [
+        _mk(f"{prefix}.first_name", name.first, src, "shape"),
+        _mk(f"{prefix}.last_name", name.last, src, "shape"),
+    ]
+    if with_middle:
+        out.append(_mk(f"{prefix}.middle_name", name.middle, src, "shape"))
+        if name.suffix:
+            out.append(_mk(f"{prefix}.suffix", name.suffix, src, "shape"))
+    elif name.credentials:
+        out.append(_mk(f"{prefix}.credentials", name.credentials, src, "shape"))
+    return out
+
+
+def _address(prefix: str, key: str, text: str, src: Source) -> list[Candidate]:
+    out: list[Candidate] = []
+    if key == "address":
+        a = nz.parse_address(text)
+        if a is None:
+            return []
+        for part in ("line1", "line2", "city", "state", "postal_code"):
+            v = getattr(a, part)
+            if v is not None:
+                out.append(_mk(f"{prefix}.address.{part}", v, src, "shape"))
+    elif key == "address2":
+        out.append(_mk(f"{prefix}.address.line2", text, src, "none"))
+    elif key == "csz":
+        csz = nz.parse_city_state_zip(text)
+        if csz:
+            city, state, zip_ = csz
+            out += [
+                _mk(f"{prefix}.address.city", city, src, "shape"),
+                _mk(f"{prefix}.address.state", state, src, "strong"),
+            ]
+            if zip_:
+                out.append(_mk(f"{prefix}.address.postal_code", zip_, src, "shape"))
+    elif key == "city" and not any(c.isdigit() for c in text):
+        out.append(_mk(f"{prefix}.address.city", text, src, "none"))
+    elif key == "state" and (st := nz.parse_state(text)):
+        out.append(_mk(f"{prefix}.address.state", st, src, "strong"))
+    elif key == "zip" and (z := nz.parse_zip(text)):
+        out.append(_mk(f"{prefix}.address.postal_code", z, src, "shape"))
+    return out
+
+
+def _person(prefix: str, key: str, text: str, src: Source) -> list[Candidate]:
+    if key == "name":
+        return [] if looks_like_org(text) else _name_parts(prefix, text, src, with_middle=True)
+    if key in ("first_name", "last_name", "middle_name", "suffix"):
+        t = text.strip(".") if key != "suffix" else text.replace(".", "")
+        if re.fullmatch(r"[A-Za-z][A-Za-z'\- ]{0,40}", t):
+            return [_mk(f"{prefix}.{key}", t, src, "shape")]
+        return []
+    if key == "dob":
+        d = nz.find_date(text, kind="dob")
+        return [_mk(f"{prefix}.date_of_birth", d.isoformat(), src, "strong")] if d else []
+    if key == "sex":
+        s = nz.parse_sex(text)
+        return [_mk(f"{prefix}.sex", s, src, "strong")] if s else []
+    if key == "phone":
+        p = nz.parse_phone(text)
+        return [_mk(f"{prefix}.phone", p, src, "strong")] if p else []
+    if key == "email":
+        m = re.search(r"[\w.+\-]+@[\w\-]+(\.[\w\-]+)+", text)
+        return [_mk(f"{prefix}.email", m.group(0).lower(), src, "shape")] if m else []
+    if key == "mrn":
+        v = nz.normalize_id(text)
+        return (
+            [_mk(f"{prefix}.mrn", v, src, "shape" if v and any(c.isdigit() for c in v) else "none")]
+            if v
+            else []
+        )
+    if key == "language" and re.fullmatch(r"[A-Za-z][A-Za-z \-()]{1,30}", text):
+        return [_mk(f"{prefix}.preferred_language", text, src, "none")]
+    return _address(prefix, key, text, src)
+
+
+def _provider(prefix: str, key: str, text: str, src: Source) -> list[Candidate]:
+    if key == "name" and looks_like_org(text) and "," in text:
+        # "Carolyn Myers, MD, Mesa Vista Gastroenterology": a credentialed name, then the practice.
+        parts = [p.strip() for p in text.split(",")]
+        for k in range(len(parts) - 1, 0, -1):
+            person, org = ", ".join(parts[:k]), ", ".join(parts[k:])
+            n = nz.parse_name(person)
+            if n is not None and n.credentials and looks_like_org(org) and not looks_like_org(person):
+                return [
+                    *_name_parts(prefix, person, src, with_middle=False),
+                    _mk(f"{prefix}.organization", org, src, "none"),
+                ]
+    if key == "name":
+        name = None if looks_like_org(text) else nz.parse_name(text)
+        if name is None or len(text.split()) > 8:
+            # Not a person: a practice ("Austin Orthopedics") stands in the name slot on many cover sheets.
+            if key == "name" and not any(ch.isdigit() for ch in text) and src.method in ("inline", "right"):
+                return [_mk(f"{prefix}.organization", text, src, "none", strength=src.strength * 0.5)]
+            return []
+        return _name_parts(prefix, text, src, with_middle=False)
+    if key in ("first_name", "last_name") and re.fullmatch(r"[A-Za-z][A-Za-z'\- ]{0,40}", text):
+        return [_mk(f"{prefix}.{key}", text.strip("."), src, "shape")]
+    if key == "credentials" and re.fullmatch(r"[A-Za-z.\-, ]{1,20}", text):
+        return [_mk(f"{prefix}.credentials", text.replace(".", "").upper(), src, "shape")]
+    if key == "npi":
+        m = re.search(r"\b\d{10}\b", text.replace("-", "").replace(" ", "")) or re.search(r"\d{10}", text)
+        v = va.npi_valid(m.group(0)) if m else None
+        return [_mk(f"{prefix}.npi", v, src, "strong")] if v else []
+    if key in ("phone", "fax"):
+        p = nz.parse_phone(text)
+        return [_mk(f"{prefix}.{key}", p, src, "strong")] if p else []
+    if key == "organization" and re.match(r"^\d{1,6}[A-Za-z]?\s+\S", text):
+        return _address(prefix, "address", text, src)  # "Location: 12 Oak St, ..." is an address
+    if key == "specialty" and is_specialty(text):
+        return [_mk(f"{prefix}.specialty", text, src, "strong")]
+    if key in ("organization", "specialty") and not re.search(r"\d{3}", text) and len(text) < 80:
+        return [_mk(f"{prefix}.{key}", text, src, "none")]
+    return _address(prefix, key, text, src)
+
+
+def _credentialed_person(text: str) -> bool:
+    n = nz.parse_name(text)
+    return n is not None and n.credentials is not None
+
+
+def _coverage(prefix: str, key: str, text: str, src: Source) -> list[Candidate]:
+    if (
+        key in ("payer", "name", "plan")
+        and (key == "plan" or not re.search(r"\d{4}", text))
+        and len(text) < 60
+        and not _credentialed_person(text)
+    ):
+        path = "plan_name" if key == "plan" else "payer_name"
+        return [
+            _mk(f"{prefix}.{path}", text, src, "none", strength=src.strength * (0.6 if key == "name" else 1))
+        ]
+    if key == "payer_id":
+        v = nz.normalize_id(text)
+        return [_mk(f"{prefix}.payer_id", v, src, "shape")] if v else []
+    if key == "member_id":
+        v = va.member_id_valid(text)
+        return [_mk(f"{prefix}.member_id", v, src, "shape")] if v else []
+    if key == "group":
+        v = nz.normalize_id(text)
+        return (
+            [_mk(f"{prefix}.group_number", v, src, "shape" if v and any(c.isdigit() for c in v) else "none")]
+            if v
+            else []
+        )
+    if key == "subscriber" and nz.parse_name(text) is not None:
+        return [_mk(f"{prefix}.subscriber_name", text, src, "shape")]  # as written: the contract's form
+    if key == "relationship" and re.fullmatch(r"[A-Za-z][A-Za-z /\-]{1,20}", text):
+        return [_mk(f"{prefix}.subscriber_relationship", text.lower(), src, "none")]
+    if key == "subscriber_dob":
+        d = nz.find_date(text, kind="dob")
+        return [_mk(f"{prefix}.subscriber_date_of_birth", d.isoformat(), src, "strong")] if d else []
+    return []
+
+
+def _referral(key: str, text: str, src: Source) -> list[Candidate]:
+    if key == "date":
+        d = nz.find_date(text, kind="recent")
+        return [_mk("referral_date", d.isoformat(), src, "strong")] if d else []
+    if key == "urgency":
+        for tok in re.split(r"[\s/,]+", text):
+            u = va.urgency_word(tok)
+            if u:
+                return [_mk("urgency", u, src, "strong")]
+        return []
+    if key in ("reason", "summary"):
+        path = "reason" if key == "reason" else "clinical_summary"
+        return [_mk(path, text, src, "none")] if len(text) > 2 else []
+    if key == "auth":
+        v = nz.normalize_id(text)
+        return [_mk("authorization_number", v, src, "shape")] if v and any(c.isdigit() for c in v) else []
+    if key == "diagnosis":
+        return diagnosis_codes(text, src)
+    if key == "procedure":
+        if is_specialty(text):  # "Service Requested: Endocrinology" names a specialty, not a procedure
+            return [_mk("referred_to.specialty", text, src, "strong", strength=src.strength * 0.8)]
+        out = []
+        for m in re.finditer(r"\b(\d{4}[0-9FT]|[A-V]\d{4})\b", text):
+            code = va.cpt_valid(m.group(1))
+            if code:
+                desc = _description_after(text, m.end())
+                out.append(_mk("procedures", code, src, "shape", description=desc))
+        return out
+    if key in ("medications", "allergies"):
+        items = [nz.clean(x) for x in re.split(r";|\u2022|\n|,(?![^()]*\))", text)]
+        return [_mk(key, x, src, "none") for x in items if len(x) > 1]
+    return []
+
+
+def _description_after(text: str, end: int) -> str | None:
+    rest = text[end:]
+    nxt = re.search(r"[;,]\s*(?=[A-Z][0-9]|\d{5})", rest)
+    if nxt:
+        rest = rest[: nxt.start()]
+    rest = nz.clean(rest.strip(" -–:()"))
+    rest = rest.strip(" -–:()")
+    return rest or None
+
+
+def diagnosis_codes(text: str, src: Source, *, dotted_only: bool = False) -> list[Candidate]:
+    """ICD-10-CM codes in text, each checked against the code set, with the description that follows."""
+    out: list[Candidate] = []
+    pattern = va.ICD_DOTTED if dotted_only else va.ICD_SHAPE
+    for m in pattern.finditer(text):
+        code = va.icd10_valid(m.group(0))
+        if code:
+            out.append(_mk("diagnoses", code, src, "strong", description=_description_after(text, m.end())))
+    return out

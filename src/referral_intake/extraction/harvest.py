@@ -1,0 +1,231 @@
+"""Label-driven harvesting: for every label on a page find its value (inline, to the right, below, in a table
+column or over several lines) and its role (label words, section, default), and emit candidates.
+"""
+
+from __future__ import annotations
+
+import re
+
+from referral_intake.extraction import normalize as nz
+from referral_intake.extraction.candidates import Candidate, Source, emit, resolve_role
+from referral_intake.extraction.layout import (
+    Cell,
+    LabelSpan,
+    PageLayout,
+    cell_below,
+    cell_is_label_only,
+    is_section_header,
+    right_cell,
+    starts_with_label,
+    value_words,
+)
+from referral_intake.extraction.lexicon import PATIENT, REFERRED_TO, REFERRING
+from referral_intake.extraction.tables import harvest_tables
+from referral_intake.reading.model import Word
+
+MULTILINE_KEYS = frozenset({"reason", "summary", "medications", "allergies", "diagnosis", "procedure"})
+LIST_KEYS = frozenset({"medications", "allergies", "diagnosis", "procedure"})
+_STOP_NO_COLON = frozenset({"to", "from", "re", "id", "member", "first", "last", "date", "sent", "name"})
+
+
+def _label_ok_without_colon(span: LabelSpan, rest: list[Word]) -> bool:
+    """A colon-less label opening a cell counts only when specific, or when what follows validates."""
+    if span.colon:
+        return True
+    words = span.label.words
+    key = span.label.key
+    if not rest:
+        return span.label.strength >= 0.8 or words > 1
+    text = " ".join(w.text for w in rest)
+    if key in ("dob", "date", "subscriber_dob"):
+        return nz.DATE_RE.search(text) is not None
+    if key in ("npi",):
+        return re.search(r"\d{10}", text.replace("-", "")) is not None
+    if key in ("phone", "fax"):
+        return nz.PHONE_RE.search(text) is not None
+    if key in ("mrn", "member_id", "group", "auth"):
+        return any(c.isdigit() for c in text) and words >= 1 and " ".join(w.text for w in rest).count(" ") < 2
+    return False
+
+
+def _continuation(
+    layout: PageLayout, li: int, xs: tuple[float, ...], max_lines: int
+) -> list[tuple[int, Cell]]:
+    """Unlabelled cells directly below, starting near x0 (wrapped text, list items, an address's second line)."""
+    out: list[tuple[int, Cell]] = []
+    lines = layout.lines
+    prev_y1 = lines[li].y1
+    for lj in range(li + 1, min(len(lines), li + 1 + max_lines)):
+        ln = lines[lj]
+        if ln.y0 - prev_y1 > 1.1 * layout.line_height:
+            break
+        cell = ln.cells[0]  # a cell further left than the value means a new row, not a wrapped value
+        if not any(abs(cell.x0 - x) < 0.8 * layout.line_height + 6 for x in xs):
+            break
+        if starts_with_label(cell) or is_section_header(cell):
+            break
+        out.append((lj, cell))
+        prev_y1 = ln.y1
+    return out
+
+
+def harvest_labels(layout: PageLayout) -> list[Candidate]:
+    out, table_headers = harvest_tables(layout)
+    pno = layout.page.number
+    used_below: set[int] = set()
+    for li, line in enumerate(layout.lines):
+        if li in table_headers:
+            continue
+        header_row = len(line.cells) >= 2 and all(cell_is_label_only(c) for c in line.cells)
+        for cell in line.cells:
+            for k, span in enumerate(cell.labels):
+                rest = value_words(cell, span)
+                if span.label.key == "unknown" or not _label_ok_without_colon(span, rest):
+                    continue
+                lab = span.label
+                sec = layout.section_at(li, cell.x0)
+                role, role_src = resolve_role(lab.key, lab.role, sec.role if sec else None)
+                if role_src == "section" and sec is not None and sec.source == "letterhead":
+                    role_src = "letterhead"
+                method = "inline"
+                vwords = rest
+                vline, vcell = li, cell
+                if not vwords and k == len(cell.labels) - 1:
+                    rc = right_cell(line, cell)
+                    if (
+                        rc is not None
+                        and not starts_with_label(rc)
+                        and not header_row
+                        and not is_section_header(rc)
+                    ):
+                        vwords, vcell, method = list(rc.words), rc, "right"
+                        # A right-hand value in a labelled row may carry the next label inline ("F  DOB: ...").
+                    else:
+                        lx0 = min(w.x0 for w in cell.words[span.start : span.end])
+                        lx1 = max(w.x1 for w in cell.words[span.start : span.end])
+                        if k + 1 < len(cell.labels):
+                            continue
+                        below = cell_below(layout, li, lx0 - 2, max(lx1, lx0 + 40))
+                        if (
+                            below is not None
+                            and not starts_with_label(below[1])
+                            and not is_section_header(below[1])
+                        ):
+                            vline, vcell = below
+                            vwords, method = list(vcell.words), "table" if header_row else "below"
+                            used_below.add(id(vcell))
+                if not vwords:
+                    continue
+                strength = lab.strength * (1.0 if span.colon or method == "table" else 0.85)
+                sources = [Source(pno, vwords, method, strength, role_src)]
+                if lab.key in MULTILINE_KEYS or lab.key == "address":
+                    more = _continuation(layout, vline, (vcell.x0, vwords[0].x0), 12)
+                    if lab.key == "address":
+                        more = [
+                            m
+                            for m in more[:2]
+                            if nz.parse_city_state_zip(m[1].text)
+                            or re.match(r"(?i)(apt|suite|ste|unit|#|bldg|floor|fl)\b", m[1].text)
+                        ]
+                        if more:
+                            sources = [
+                                Source(
+                                    pno,
+                                    vwords + [w for _, c in more for w in c.words],
+                                    method,
+                                    strength,
+                                    role_src,
+                                )
+                            ]
+                    elif lab.key in LIST_KEYS:
+                        sources += [Source(pno, list(c.words), method, strength, role_src) for _, c in more]
+                    elif more:
+                        sources = [
+                            Source(
+                                pno,
+                                vwords + [w for _, c in more for w in c.words],
+                                method,
+                                strength,
+                                role_src,
+                            )
+                        ]
+                for src in sources:
+                    out.extend(emit(role, lab.key, src))
+    out.extend(_blocks(layout))
+    return out
+
+
+_ADDRESS_START = re.compile(r"^\d{1,6}[A-Za-z]?\s+\S")
+
+
+def _blocks(layout: PageLayout) -> list[Candidate]:
+    """Unlabelled lines under a section header ("Referred To" / "Dr. A. Smith" / "12 Oak St" / "Austin, TX")."""
+    out: list[Candidate] = []
+    pno = layout.page.number
+    for sec in layout.sections:
+        if sec.role not in (PATIENT, REFERRING, REFERRED_TO) or sec.source != "section":
+            continue
+        lines = layout.lines
+        header_line = lines[sec.line]
+        hcell = next((c for c in header_line.cells if abs(c.x0 - sec.x0) < 1), None)
+        if hcell is None or (hcell.labels and hcell.labels[0].end < len(hcell.words)):
+            continue  # the header carries its own value; labels handle it
+        rc = right_cell(header_line, hcell)
+        if rc is not None and rc.x0 < sec.x1 and not starts_with_label(rc):
+            continue
+        got_name = got_street = False
+        for _, cell in _continuation_in_column(layout, sec):
+            text = nz.clean(cell.text)
+            src = Source(pno, list(cell.words), "block", 0.6, "section")
+            if text.endswith(":"):
+                continue
+            if not got_name and nz.parse_name(text) is not None and not any(ch.isdigit() for ch in text):
+                cands = emit(sec.role, "name", src)
+                if cands and all(
+                    c.path.endswith(("first_name", "last_name", "middle_name", "credentials", "suffix"))
+                    for c in cands
+                ):
+                    out.extend(cands)
+                    got_name = True
+                    continue
+            if not got_street and _ADDRESS_START.match(text):
+                out.extend(emit(sec.role, "address", src))
+                got_street = True
+                continue
+            if nz.parse_city_state_zip(text):
+                out.extend(emit(sec.role, "csz", src))
+                continue
+            if (
+                got_name
+                and sec.role != PATIENT
+                and not got_street
+                and len(text) < 60
+                and not any(ch.isdigit() for ch in text)
+            ):
+                out.extend(
+                    emit(sec.role, "organization", Source(pno, list(cell.words), "block", 0.4, "section"))
+                )
+    return out
+
+
+def _continuation_in_column(layout: PageLayout, sec: object) -> list[tuple[int, Cell]]:
+    from referral_intake.extraction.layout import Section
+
+    assert isinstance(sec, Section)
+    out: list[tuple[int, Cell]] = []
+    prev_y1 = layout.lines[sec.line].y1
+    for lj in range(sec.line + 1, min(len(layout.lines), sec.line + 7)):
+        ln = layout.lines[lj]
+        if ln.y0 - prev_y1 > 1.5 * layout.line_height:
+            break
+        cells = [c for c in ln.cells if sec.x0 - 6 <= c.x0 < sec.x1]
+        if not cells:
+            break
+        cell = cells[0]
+        if is_section_header(cell):
+            break
+        prev_y1 = ln.y1
+        if starts_with_label(cell):
+            continue
+        out.append((lj, cell))
+    return out

@@ -1,0 +1,376 @@
+"""Page geometry: positioned words -> lines -> cells, label spans inside cells, and section regions.
+
+A *cell* is a run of words on one line with no wide gap; forms put labels and values in cells, and columns
+of a two-column form are separate cells. No template knowledge lives here, only distances and the lexicon.
+pdfplumber/docling were considered for line building, but they work on PDFs, while our input is already words
+(from a text layer or OCR), so a small clustering pass is simpler and equally exact.
+"""
+
+from __future__ import annotations
+
+import itertools
+import itertools
+import re
+import statistics
+from dataclasses import dataclass, field
+
+from referral_intake.extraction.lexicon import (
+    MAX_LABEL_WORDS,
+    REFERRING,
+    Label,
+    label_table,
+    norm_label,
+    section_table,
+)
+from referral_intake.reading.model import Page, Word
+
+
+@dataclass(slots=True)
+class Cell:
+    words: list[Word]
+    line: int  # index of its line on the page
+    labels: list[LabelSpan] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def x0(self) -> float:
+        return self.words[0].x0
+
+    @property
+    def x1(self) -> float:
+        return max(w.x1 for w in self.words)
+
+    @property
+    def y0(self) -> float:
+        return min(w.y0 for w in self.words)
+
+    @property
+    def y1(self) -> float:
+        return max(w.y1 for w in self.words)
+
+
+@dataclass(slots=True)
+class LabelSpan:
+    """Words [start, end) of a cell form a label; its inline value runs from `end` to `value_end`."""
+
+    label: Label
+    start: int
+    end: int
+    value_end: int
+    colon: bool
+
+
+@dataclass(slots=True)
+class Line:
+    cells: list[Cell]
+    y0: float
+    y1: float
+
+    @property
+    def height(self) -> float:
+        return max(1.0, self.y1 - self.y0)
+
+    @property
+    def text(self) -> str:
+        return "   ".join(c.text for c in self.cells)
+
+
+@dataclass(slots=True)
+class Section:
+    role: str
+    y: float  # bottom of the header
+    x0: float
+    x1: float
+    line: int
+    source: str = "section"  # "letterhead": the sender's block above the first label or header
+
+
+@dataclass(slots=True)
+class PageLayout:
+    page: Page
+    lines: list[Line]
+    sections: list[Section]
+    line_height: float
+
+    def section_at(self, line: int, x: float) -> Section | None:
+        """The nearest section header above (or on) this line whose column holds x."""
+        best: Section | None = None
+        for s in self.sections:
+            if s.line <= line and s.x0 - 4 <= x < s.x1 and (best is None or s.line >= best.line):
+                best = s
+        if best is not None and best.source == "letterhead" and line > self.letterhead_end:
+            return None
+        return best
+
+    def role_at(self, line: int, x: float) -> str | None:
+        s = self.section_at(line, x)
+        return s.role if s else None
+
+    letterhead_end: int = -1
+
+
+_BARS = {"|", "¦", "│", "•", "·"}
+_BOX_OPEN = {"[", "("}
+_BOX_CLOSE = {"]", ")"}
+
+
+def _merge_boxes(words: list[Word]) -> list[Word]:
+    """Join "[", "X", "]" into one "[X]" token (text layers often split drawn checkboxes)."""
+    out: list[Word] = []
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if w.text in _BOX_OPEN and i + 1 < len(words):
+            nxt = words[i + 1]
+            if nxt.text in _BOX_CLOSE:
+                out.append(
+                    Word(
+                        w.text + " " + nxt.text, w.x0, w.y0, nxt.x1, nxt.y1, min(w.confidence, nxt.confidence)
+                    )
+                )
+                i += 2
+                continue
+            if i + 2 < len(words) and words[i + 2].text in _BOX_CLOSE and len(nxt.text) == 1:
+                end = words[i + 2]
+                out.append(Word(w.text + nxt.text + end.text, w.x0, w.y0, end.x1, end.y1, nxt.confidence))
+                i += 3
+                continue
+        out.append(w)
+        i += 1
+    return out
+
+
+# OCR drops spaces: "(217)555-0144Fax:", "CignaID:", "[]Urgent". Split where a label or a box is glued on.
+_GLUED = (
+    re.compile(r"^(.*?[\d)a-z.,])((?:[A-Z][a-z]+|ID|NPI|DOB|MRN|DX|CPT|ICD)#?:.*)$"),
+    re.compile(r"^(\[[^\]]?\]|\([xX ]?\)|[☐☒☑□■])(\w.*)$"),
+)
+
+
+def _unglue(w: Word) -> list[Word]:
+    for pat in _GLUED:
+        m = pat.match(w.text)
+        if m and m.group(1) and m.group(2):
+            cut = w.x0 + (w.x1 - w.x0) * len(m.group(1)) / len(w.text)
+            return [
+                Word(m.group(1), w.x0, w.y0, cut, w.y1, w.confidence, w.block, w.line),
+                *_unglue(Word(m.group(2), cut + 0.5, w.y0, w.x1, w.y1, w.confidence, w.block, w.line)),
+            ]
+    return [w]
+
+
+def build_lines(page: Page) -> list[Line]:
+    """Cluster words into lines by vertical overlap, then split each line into cells at wide gaps."""
+    words = [u for w in page.words if w.text.strip() for u in _unglue(w)]
+    if not words:
+        return []
+    words.sort(key=lambda w: ((w.y0 + w.y1) / 2, w.x0))
+    rows: list[list[Word]] = []
+    row_c = row_h = 0.0
+    for w in words:
+        c = (w.y0 + w.y1) / 2
+        h = max(1.0, w.y1 - w.y0)
+        if rows and abs(c - row_c) <= 0.45 * max(row_h, h):
+            rows[-1].append(w)
+            n = len(rows[-1])
+            row_c += (c - row_c) / n
+            row_h = max(row_h, h)
+        else:
+            rows.append([w])
+            row_c, row_h = c, h
+    lines: list[Line] = []
+    for row in rows:
+        row.sort(key=lambda w: w.x0)
+        row = _merge_boxes(row)
+        h = statistics.median(max(1.0, w.y1 - w.y0) for w in row)
+        cells: list[list[Word]] = [[row[0]]]
+        for prev, w in itertools.pairwise(row):
+            gap = w.x0 - prev.x1
+            if w.text in _BARS:
+                continue  # "|" separates fields printed on one line; it never belongs to a value
+            if gap > max(1.1 * h, 9.0) or prev.text in _BARS:
+                cells.append([w])
+            else:
+                cells[-1].append(w)
+        cells = [c for c in cells if not (len(c) == 1 and c[0].text in _BARS)]
+        if not cells:
+            continue
+        idx = len(lines)
+        lines.append(
+            Line(
+                [Cell(c, idx) for c in cells],
+                min(w.y0 for w in row),
+                max(w.y1 for w in row),
+            )
+        )
+    return lines
+
+
+def _strip_colon(text: str) -> tuple[str, bool]:
+    if text.endswith(":"):
+        return text[:-1], True
+    return text, False
+
+
+def find_labels(cell: Cell) -> list[LabelSpan]:
+    """Label spans in a cell: phrases ending in a colon anywhere, or a label opening the cell."""
+    table = label_table()
+    toks = [w.text for w in cell.words]
+    gaps = sorted(b.x0 - a.x1 for a, b in itertools.pairwise(cell.words))
+    space = max(1.0, gaps[len(gaps) // 4]) if gaps else 3.0  # a typical space (lower quartile of gaps)
+    spans: list[LabelSpan] = []
+    floor = 0
+    for i, tok in enumerate(toks):
+        colon = tok.endswith(":") or (i + 1 < len(toks) and toks[i + 1] == ":")
+        if not colon or tok == ":":
+            continue
+        best: tuple[int, Label] | None = None
+        # A label's words sit a single space apart; a wider gap before a word means a value ends there
+        # ("Prairie Mutual Insurance   ID:" is the label "ID", not "Insurance ID").
+        lo = max(floor, i - MAX_LABEL_WORDS + 1)
+        for j in range(i, lo, -1):
+            if cell.words[j].x0 - cell.words[j - 1].x1 > 1.8 * space + 1.0:
+                lo = j
+                break
+        for j in range(lo, i + 1):
+            phrase = norm_label(" ".join(toks[j : i + 1]))
+            lab = table.get(phrase)
+            if lab is not None:
+                best = (j, lab)
+                break  # the longest phrase wins (j ascending)
+        if best is not None:
+            end = i + 2 if i + 1 < len(toks) and toks[i + 1] == ":" else i + 1
+            spans.append(LabelSpan(best[1], best[0], end, len(toks), True))
+            floor = end
+    if spans and spans[0].start > 0 and spans[0].start < 4 and not _looks_like_value(toks[: spans[0].start]):
+        # "Rel to Pt:" must not read as the label "Pt:" with the value "Rel to": an unknown label.
+        spans[0] = LabelSpan(UNKNOWN_LABEL, 0, spans[0].end, len(toks), True)
+    if not spans:
+        # A label opening the cell without a colon: the whole cell, or the longest prefix.
+        for j in range(min(len(toks), MAX_LABEL_WORDS), 0, -1):
+            phrase = norm_label(" ".join(toks[:j]))
+            lab = table.get(phrase)
+            if lab is not None:
+                spans.insert(0, LabelSpan(lab, 0, j, len(toks), False))
+                break
+    if not spans and toks and _unknown_label_end(toks):
+        # A label the lexicon does not know ("Marital:", "Pages:"): not a field, but not a value either.
+        spans.append(LabelSpan(UNKNOWN_LABEL, 0, _unknown_label_end(toks), len(toks), True))
+    for k in range(len(spans) - 1):
+        spans[k].value_end = spans[k + 1].start
+    return spans
+
+
+UNKNOWN_LABEL = Label("unknown", None, 0.0, 1)
+_UNKNOWN_HEAD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.#/\-]{0,25}:")
+
+
+def _unknown_label_end(toks: list[str]) -> int:
+    """Words [0, n) of a cell that look like a label ending in a colon, within the first four words; 0 if none."""
+    for i, t in enumerate(toks[:4]):
+        if t == ":" and i > 0:
+            return i + 1
+        if t.endswith(":") and _UNKNOWN_HEAD.fullmatch(t) and re.search("[A-Za-z]", t):
+            return i + 1
+        if not re.fullmatch(r"[A-Za-z][A-Za-z.#/\-]*", t):
+            return 0
+    return 0
+
+
+def _looks_like_value(toks: list[str]) -> bool:
+    """Words before a label in a cell: a value (digits, a name with a comma...) or part of an unknown label."""
+    text = " ".join(toks)
+    return any(c.isdigit() for c in text) or "," in text or len(toks) >= 3
+
+
+def is_section_header(cell: Cell) -> str | None:
+    text, _ = _strip_colon(cell.text)
+    return section_table().get(norm_label(text))
+
+
+def analyze(page: Page) -> PageLayout:
+    lines = build_lines(page)
+    heights = [ln.height for ln in lines] or [10.0]
+    lh = statistics.median(heights)
+    sections: list[Section] = []
+    for li, line in enumerate(lines):
+        header_cells: list[tuple[Cell, str]] = []
+        for cell in line.cells:
+            cell.labels = find_labels(cell)
+            role = is_section_header(cell)
+            if role is None and cell.labels and cell.labels[0].start == 0:
+                # "Referring Provider: Dr. X" names a person and opens that person's region too.
+                lab = cell.labels[0].label
+                if lab.role is not None and lab.key in ("name", "payer") and lab.strength >= 0.85:
+                    role = lab.role
+            if role is not None:
+                header_cells.append((cell, role))
+        for k, (cell, role) in enumerate(header_cells):
+            x1 = header_cells[k + 1][0].x0 - 1 if k + 1 < len(header_cells) else page.width + 1
+            sections.append(Section(role, line.y1, cell.x0, x1, li))
+    layout = PageLayout(page, lines, sections, lh)
+    _letterhead(layout)
+    return layout
+
+
+_LETTERHEAD_KEYS = frozenset({"phone", "fax", "email", "address", "npi", "csz"})
+
+
+def _letterhead(layout: PageLayout) -> None:
+    """Lines at the top of a page before any header or person label: the sender's letterhead (weakly)."""
+    end = -1
+    for li, line in enumerate(layout.lines):
+        if line.y0 > 0.3 * layout.page.height:
+            break
+        if any(is_section_header(c) for c in line.cells):
+            break
+        if any(span.label.key not in _LETTERHEAD_KEYS for c in line.cells for span in c.labels):
+            break
+        end = li
+    if end >= 0:
+        layout.letterhead_end = end
+        layout.sections.append(Section(REFERRING, 0.0, -1e9, 1e9, 0, "letterhead"))
+
+
+def value_words(cell: Cell, span: LabelSpan) -> list[Word]:
+    return cell.words[span.end : span.value_end]
+
+
+def cell_is_label_only(cell: Cell) -> bool:
+    return bool(cell.labels) and cell.labels[0].start == 0 and cell.labels[-1].end >= len(cell.words)
+
+
+def starts_with_label(cell: Cell) -> bool:
+    return bool(cell.labels) and cell.labels[0].start == 0
+
+
+def cell_below(
+    layout: PageLayout, li: int, x0: float, x1: float, max_lines: int = 2
+) -> tuple[int, Cell] | None:
+    """The first cell below line `li` overlapping [x0, x1] horizontally, within a couple of line heights."""
+    lines = layout.lines
+    base = lines[li]
+    for lj in range(li + 1, min(len(lines), li + 1 + max_lines)):
+        ln = lines[lj]
+        if ln.y0 - base.y1 > 2.2 * layout.line_height:
+            return None
+        best: Cell | None = None
+        best_ov = 0.0
+        for c in ln.cells:
+            ov = min(x1, c.x1) - max(x0, c.x0)
+            if ov > best_ov:
+                best, best_ov = c, ov
+        if best is not None:
+            return lj, best
+    return None
+
+
+def right_cell(line: Line, cell: Cell) -> Cell | None:
+    i = line.cells.index(cell)
+    return line.cells[i + 1] if i + 1 < len(line.cells) else None
+
+
+WORD_RE = re.compile(r"\S+")

@@ -1,0 +1,392 @@
+"""Normalizers: raw text from a page -> the contract's normalized forms (names, dates, sex, phones, addresses).
+
+Each returns None when the text cannot be normalized; plausibility rules (a DOB not in the future nor more
+than 130 years ago) live here so every extractor shares them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import phonenumbers
+from nameparser import HumanName
+
+CREDENTIALS = frozenset(
+    [
+        "md",
+        "do",
+        "np",
+        "pa",
+        "pa-c",
+        "fnp",
+        "fnp-c",
+        "fnp-bc",
+        "dnp",
+        "rn",
+        "bsn",
+        "msn",
+        "aprn",
+        "cnp",
+        "crnp",
+        "phd",
+        "psyd",
+        "mbbs",
+        "mbchb",
+        "dpm",
+        "dc",
+        "od",
+        "pt",
+        "dpt",
+        "ot",
+        "lcsw",
+        "lpc",
+        "mph",
+        "ms",
+        "mba",
+        "facp",
+        "facc",
+        "faap",
+        "facs",
+        "facog",
+        "facep",
+        "faafp",
+        "frcpc",
+        "frcs",
+        "dds",
+        "dmd",
+        "cnm",
+        "crna",
+        "agnp",
+        "anp",
+        "pmhnp",
+        "ccc-slp",
+        "slp",
+        "rd",
+        "ld",
+        "ma",
+        "lmft",
+        "abpn",
+        "faan",
+        "scd",
+        "mhs",
+        "msc",
+    ]
+)
+TITLES = frozenset(["dr", "doctor", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "sir", "madam"])
+SUFFIXES = {"jr": "Jr", "sr": "Sr", "ii": "II", "iii": "III", "iv": "IV", "v": "V"}
+
+STATES = {
+    "alabama": "AL", "alaska": "AK", "arizona": "AZ", "arkansas": "AR", "california": "CA", "colorado": "CO",
+    "connecticut": "CT", "delaware": "DE", "district of columbia": "DC", "florida": "FL", "georgia": "GA",
+    "hawaii": "HI", "idaho": "ID", "illinois": "IL", "indiana": "IN", "iowa": "IA", "kansas": "KS",
+    "kentucky": "KY", "louisiana": "LA", "maine": "ME", "maryland": "MD", "massachusetts": "MA",
+    "michigan": "MI", "minnesota": "MN", "mississippi": "MS", "missouri": "MO", "montana": "MT",
+    "nebraska": "NE", "nevada": "NV", "new hampshire": "NH", "new jersey": "NJ", "new mexico": "NM",
+    "new york": "NY", "north carolina": "NC", "north dakota": "ND", "ohio": "OH", "oklahoma": "OK",
+    "oregon": "OR", "pennsylvania": "PA", "rhode island": "RI", "south carolina": "SC", "south dakota": "SD",
+    "tennessee": "TN", "texas": "TX", "utah": "UT", "vermont": "VT", "virginia": "VA", "washington": "WA",
+    "west virginia": "WV", "wisconsin": "WI", "wyoming": "WY", "puerto rico": "PR", "guam": "GU",
+    "virgin islands": "VI", "american samoa": "AS", "northern mariana islands": "MP",
+}  # fmt: skip
+STATE_CODES = frozenset(STATES.values())
+
+MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+    "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+
+
+def clean(text: str) -> str:
+    """Collapse whitespace and strip separators that labels leave behind."""
+    return re.sub(r"\s+", " ", text).strip(" \t:;,|_")
+
+
+# ---------------------------------------------------------------- names
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    first: str | None
+    middle: str | None
+    last: str | None
+    suffix: str | None
+    credentials: str | None
+
+
+_AMBIGUOUS_CREDS = frozenset({"ms", "ma", "pa", "do", "ot", "pt", "rd", "ld", "md"})
+
+
+def _cred_key(tok: str) -> str:
+    return tok.strip(".,()").replace(".", "").lower()
+
+
+def parse_name(text: str) -> Name | None:
+    """Split a personal name; titles dropped, credentials (MD, FNP-C...) split off, particles kept in last.
+
+    nameparser handles "LAST, FIRST M" and particles; credentials are removed first because nameparser would
+    file them under `suffix`, mixing them with Jr/III which the contract keeps apart.
+    """
+    raw = clean(re.sub(r"[\"“”]", "", text))
+    if " - " in raw:  # "Referral - Jane Doe": the name is the last dash-separated part
+        raw = clean(raw.rsplit(" - ", 1)[1])
+    raw = re.sub(r"\s*\((?:[^()]*)\)\s*$", "", raw)  # a trailing "(mother)" or "(self)"
+    if not raw or len(raw) > 80 or not re.fullmatch(r"[A-Za-z][A-Za-z .,'\-]*", raw):
+        return None
+    # Tokens with the comma kept as its own token, so "Doe, Jane" and "Jane Doe, MD" both read.
+    toks = [t for t in re.split(r"\s+|(,)", raw) if t]
+    creds: list[str] = []
+    # Credentials sit at the end: peel them off right to left while they look like credentials.
+    while toks:
+        t = toks[-1]
+        key = _cred_key(t)
+        if t == ",":
+            toks.pop()
+            continue
+        words_left = sum(1 for x in toks if x != ",")
+        if (
+            key in CREDENTIALS
+            and words_left > 2 - (1 if "," in toks else 0)
+            and (key not in _AMBIGUOUS_CREDS or t.isupper() or (len(toks) > 1 and toks[-2] == ","))
+        ):
+            creds.insert(0, t.strip(".,()").upper().replace(".", "") if key != "phd" else "PhD")
+            toks.pop()
+            continue
+        break
+    while toks and _cred_key(toks[0]) in TITLES:
+        toks.pop(0)
+    body = " ".join(toks).replace(" ,", ",").strip(" ,")
+    if not body or not re.search(r"[A-Za-z]", body):
+        return None
+    hn = HumanName(body)
+    suffix_raw = hn.suffix.replace(".", "").lower()
+    suffix = SUFFIXES.get(suffix_raw) if suffix_raw else None
+    first = hn.first.strip(".") or None
+    last = hn.last.strip(",") or None
+    middle = hn.middle.strip() or None
+    if suffix == "V" and middle is None and hn.suffix.strip() in ("V", "V."):
+        suffix, middle = None, "V"  # "Ann V Moss" parses as a Roman numeral; a middle initial is likelier
+    if middle and len(middle.rstrip(".")) == 1:
+        middle = middle.rstrip(".")
+    if last is None or first is None:
+        return None
+    cred_text = ", ".join(dict.fromkeys(creds)) or None
+    return Name(first, middle, last, suffix, cred_text)
+
+
+# ---------------------------------------------------------------- dates
+
+_NUMERIC = re.compile(r"^(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{2}|\d{4})$")
+_ISO = re.compile(r"^(\d{4})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})$")
+_MDY_WORDS = re.compile(r"^([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$")
+_DMY_WORDS = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[\s\-/]*([A-Za-z]{3,9})\.?,?[\s\-/]+(\d{4})$")
+_COMPACT = re.compile(r"^(\d{2})(\d{2})(\d{4})$")
+DATE_RE = re.compile(
+    r"\b(?:\d{1,2}[/\-.]\d{1,2}[/\-.](?:\d{4}|\d{2})|\d{4}-\d{1,2}-\d{1,2}"
+    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
+    r"|\d{1,2}[\s\-/]*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?,?[\s\-/]+\d{4})\b",
+    re.IGNORECASE,
+)
+
+
+def find_date(text: str, *, kind: str = "any", today: date | None = None) -> date | None:
+    """The first plausible date inside a longer value ("Feb 27, 2014 (12 yo F)")."""
+    d = parse_date(text, kind=kind, today=today)
+    if d is not None:
+        return d
+    for m in DATE_RE.finditer(text):
+        d = parse_date(m.group(0), kind=kind, today=today)
+        if d is not None:
+            return d
+    return None
+
+
+def parse_date(text: str, *, kind: str = "any", today: date | None = None) -> date | None:
+    """Read a US-style date; `kind` "dob" (past, within 130 years) or "recent" (within ~2 years of today).
+
+    Two-digit years go to the century that makes the date plausible for its kind. dateutil was considered but
+    guesses silently (it would accept "3" as a day); referral dates must fail loudly instead.
+    """
+    today = today or date.today()
+    t = clean(text).replace(",", ", ").strip()
+    t = re.sub(r"\s+", " ", t)
+    y: int
+    m: int
+    d: int
+    if mt := _NUMERIC.match(t):
+        m, d, y = int(mt.group(1)), int(mt.group(2)), int(mt.group(3))
+        if len(mt.group(3)) == 2:
+            y = _century(y, kind, today)
+    elif mt := _ISO.match(t):
+        y, m, d = int(mt.group(1)), int(mt.group(2)), int(mt.group(3))
+    elif mt := _MDY_WORDS.match(t):
+        mon = MONTHS.get(mt.group(1)[:4].lower().rstrip(".")) or MONTHS.get(mt.group(1)[:3].lower())
+        if mon is None:
+            return None
+        m, d, y = mon, int(mt.group(2)), int(mt.group(3))
+    elif mt := _DMY_WORDS.match(t):
+        mon = MONTHS.get(mt.group(2)[:3].lower())
+        if mon is None:
+            return None
+        d, m, y = int(mt.group(1)), mon, int(mt.group(3))
+    elif mt := _COMPACT.match(t):
+        m, d, y = int(mt.group(1)), int(mt.group(2)), int(mt.group(3))
+    else:
+        return None
+    try:
+        value = date(y, m, d)
+    except ValueError:
+        return None
+    return value if plausible_date(value, kind, today) else None
+
+
+def _century(yy: int, kind: str, today: date) -> int:
+    y = 2000 + yy
+    if kind == "dob" and y > today.year:
+        y -= 100
+    return y
+
+
+def plausible_date(value: date, kind: str, today: date) -> bool:
+    if kind == "dob":
+        return value <= today and value.year > today.year - 130
+    if kind == "recent":
+        return abs((value - today).days) <= 3 * 366
+    return 1850 < value.year < today.year + 20
+
+
+# ---------------------------------------------------------------- sex, phone, state, zip, ids
+
+_SEX = {
+    "f": "F", "female": "F", "woman": "F", "fem": "F", "m": "M", "male": "M", "man": "M",
+    "x": "X", "non-binary": "X", "nonbinary": "X", "other": "X", "nb": "X",
+    "u": "U", "unknown": "U", "unk": "U", "not specified": "U", "undisclosed": "U",
+}  # fmt: skip
+
+
+def parse_sex(text: str) -> str | None:
+    t = clean(text).lower().strip(".() ")
+    return _SEX.get(t)
+
+
+def parse_phone(text: str) -> str | None:
+    """NANP numbers -> 10 digits; others -> E.164. Extensions are dropped (the contract has no slot)."""
+    t = re.sub(r"(?i)\b(ext|x)\.?\s*\d+$", "", clean(text)).strip()
+    digits = re.sub(r"\D", "", t)
+    if len(digits) < 10 or len(digits) > 15:
+        return None
+    try:
+        num = phonenumbers.parse(t, "US")
+    except phonenumbers.NumberParseException:
+        return None
+    if num.country_code == 1:
+        national = str(num.national_number)
+        if len(national) != 10 or national[0] in "01" or national[3] in "01":
+            return None
+        return national
+    if not phonenumbers.is_possible_number(num):
+        return None
+    return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
+
+
+PHONE_RE = re.compile(r"(?:\+?1[\s.\-]?)?\(?\b\d{3}\)?[\s.\-]?\d{3}[\s.\-]?\d{4}\b")
+
+
+def parse_state(text: str) -> str | None:
+    t = clean(text).replace(".", "")
+    if t.upper() in STATE_CODES:
+        return t.upper()
+    return STATES.get(t.lower())
+
+
+def parse_zip(text: str) -> str | None:
+    m = re.fullmatch(r"(\d{5})(?:\s*-\s*\d{4})?", clean(text))
+    return m.group(1) if m else None
+
+
+def normalize_id(text: str) -> str | None:
+    """Member id, group number, MRN, authorization number: upper case, spaces and dashes removed."""
+    t = re.sub(r"[\s\-]", "", clean(text)).upper().strip("#.")
+    if not t or len(t) > 30 or not re.fullmatch(r"[A-Z0-9*/.]+", t):
+        return None
+    return t
+
+
+# ---------------------------------------------------------------- addresses
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedAddress:
+    line1: str | None
+    line2: str | None
+    city: str | None
+    state: str | None
+    postal_code: str | None
+
+
+_LINE2_TAGS = ("OccupancyType", "OccupancyIdentifier", "SubaddressType", "SubaddressIdentifier")
+_SKIP_TAGS = ("Recipient", "NotAddress")
+
+
+def parse_address(text: str) -> ParsedAddress | None:
+    """Split a one- or two-line US address with usaddress (a CRF tagger), then normalize state and ZIP."""
+    import usaddress
+
+    t = clean(text)
+    if not t:
+        return None
+    try:
+        tagged = usaddress.parse(t)
+    except Exception:  # usaddress raises on odd input; treat as unparseable
+        return None
+    line1: list[str] = []
+    line2: list[str] = []
+    city: list[str] = []
+    state = zip_ = None
+    for tok, tag in tagged:
+        tok_c = tok.strip(",")
+        if not tok_c:
+            continue
+        if tag == "PlaceName":
+            city.append(tok_c)
+        elif tag == "StateName":
+            state = parse_state(tok_c) or state
+        elif tag == "ZipCode":
+            zip_ = parse_zip(tok_c)
+        elif tag in _LINE2_TAGS:
+            line2.append(tok_c)
+        elif tag in _SKIP_TAGS or tag == "ZipPlus4":
+            continue
+        else:
+            line1.append(tok_c)
+    if not (line1 or city):
+        return None
+    return ParsedAddress(
+        " ".join(line1) or None,
+        " ".join(line2) or None,
+        " ".join(city) or None,
+        state,
+        zip_,
+    )
+
+
+def parse_city_state_zip(text: str) -> tuple[str | None, str | None, str | None] | None:
+    """'Austin, TX 78701-1234' -> ('Austin', 'TX', '78701'); the common second line of an address."""
+    m = re.fullmatch(
+        r"(.+?)[,\s]+([A-Za-z]{2}|[A-Za-z][a-z]+(?: [A-Za-z][a-z]+)?)\.?\s+(\d{5}(?:-\d{4})?)", clean(text)
+    )
+    if not m or any(ch.isdigit() for ch in m.group(1)) or len(m.group(1)) > 40:
+        return None
+    state = parse_state(m.group(2))
+    if state is None:
+        return None
+    return clean(m.group(1)), state, parse_zip(m.group(3))
+
+
+def display_name(text: str) -> str | None:
+    """A person's name as "First [Middle] Last [Suffix]" (subscriber names), credentials and titles dropped."""
+    n = parse_name(text)
+    if n is None:
+        return None
+    return " ".join(p for p in (n.first, n.middle, n.last, n.suffix) if p)

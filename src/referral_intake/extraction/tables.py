@@ -1,0 +1,131 @@
+"""Tables: a row of labels over rows of values. Columns come from the header cells' left edges; a row may name
+its own role in a column the lexicon does not know ("Role: Referring | Name | NPI"), and coded columns
+(ICD-10, CPT) take the rest of the row as the code's description.
+"""
+
+from __future__ import annotations
+
+from referral_intake.extraction.candidates import Candidate, Source, emit, resolve_role
+from referral_intake.extraction.layout import Cell, Line, PageLayout, is_section_header
+from referral_intake.extraction.lexicon import (
+    INSURANCE,
+    INSURANCE2,
+    ROLE_KEYS,
+    label_table,
+    norm_label,
+    section_table,
+)
+from referral_intake.reading.model import Word
+
+LIST_KEYS = frozenset({"diagnosis", "procedure", "medications", "allergies"})
+INSURANCE_KEYS = ROLE_KEYS[INSURANCE]
+
+
+def header_key(cell: Cell) -> str | None:
+    """The field key of a header cell that is nothing but a known label; None otherwise."""
+    if not cell.labels or cell.labels[0].start != 0 or cell.labels[-1].end < len(cell.words):
+        return None
+    if len(cell.labels) != 1 or cell.labels[0].label.key == "unknown":
+        return None
+    return cell.labels[0].label.key
+
+
+def is_table_header(line: Line) -> bool:
+    if len(line.cells) < 2:
+        return False
+    keys = [header_key(c) for c in line.cells]
+    known = sum(k is not None for k in keys)
+    return (
+        known >= 2
+        and known >= 0.6 * len(line.cells)
+        and all(k is not None or len(c.words) <= 3 for k, c in zip(keys, line.cells, strict=True))
+    )
+
+
+def row_role(text: str) -> str | None:
+    """ "Referring", "Referred to", "Primary", "Secondary" in a row's first cell name the row's role."""
+    t = norm_label(text)
+    sec = section_table().get(t)
+    if sec is not None:
+        return sec
+    lab = label_table().get(t)
+    if lab is not None and lab.role is not None and lab.key in ("name", "payer"):
+        return lab.role
+    return None
+
+
+def harvest_tables(layout: PageLayout) -> tuple[list[Candidate], set[int]]:
+    """Candidates from every table on the page, and the header line indices (the label pass skips them)."""
+    out: list[Candidate] = []
+    headers: set[int] = set()
+    lines = layout.lines
+    pno = layout.page.number
+    for li, line in enumerate(lines):
+        if not is_table_header(line):
+            continue
+        headers.add(li)
+        cols = [(c.x0, header_key(c), c) for c in line.cells]
+        rows: list[Line] = []
+        prev = line
+        for lj in range(li + 1, min(len(lines), li + 13)):
+            ln = lines[lj]
+            if ln.y0 - prev.y1 > 1.6 * layout.line_height or is_table_header(ln):
+                break
+            role_col = cols[0][1] is None
+            if any(is_section_header(c) for c in ln.cells[1 if role_col else 0 :]) or any(
+                c.labels and c.labels[0].start == 0 and c.labels[0].label.key != "unknown"
+                for c in ln.cells[1 if role_col else 0 :]
+            ):
+                break
+            if len(ln.cells) == 1 and lj + 1 < len(lines) and is_table_header(lines[lj + 1]):
+                break  # a heading over the next table
+            rows.append(ln)
+            prev = ln
+        sec = layout.section_at(li, line.cells[0].x0)
+        for ri, row in enumerate(rows):
+            by_col: dict[int, list[Cell]] = {}
+            for c in _split_at_columns(row.cells, [x for x, _, _ in cols]):
+                ci = max((i for i, (x, _, _) in enumerate(cols) if x <= c.x0 + 6), default=0)
+                by_col.setdefault(ci, []).append(c)
+            rrole = None
+            first = by_col.get(0)
+            if first and cols[0][1] is None:
+                rrole = row_role(" ".join(c.text for c in first))
+            for ci, (_, key, hcell) in enumerate(cols):
+                if key is None or ci not in by_col:
+                    continue
+                if key not in LIST_KEYS and ri > 0 and rrole is None and key not in INSURANCE_KEYS:
+                    continue  # a scalar column: only the first row, unless rows name their roles
+                cells = by_col[ci]
+                if key in ("diagnosis", "procedure"):
+                    # The code's description runs on to the next keyed column ("Code | Description").
+                    stop = next((x for x, k, _ in cols[ci + 1 :] if k not in (None, "description")), 1e9)
+                    cells = [
+                        c for cj, cs in sorted(by_col.items()) if cj >= ci for c in cs if c.x0 < stop - 6
+                    ]
+                words = [w for c in cells for w in c.words]
+                label = hcell.labels[0].label
+                role: str | None
+                if rrole is not None and (key in ROLE_KEYS.get(rrole, frozenset())):
+                    role, rsrc = rrole, "label"
+                else:
+                    role, rsrc = resolve_role(key, label.role, sec.role if sec else None)
+                    if role == INSURANCE and ri > 0 and key in INSURANCE_KEYS:
+                        role = INSURANCE2 if ri == 1 else None  # second row of a coverage table
+                out.extend(emit(role, key, Source(pno, words, "table", label.strength, rsrc)))
+    return out, headers
+
+
+def _split_at_columns(cells: list[Cell], col_x: list[float]) -> list[Cell]:
+    """Break a cell where a word starts right at another column's left edge ("Jane Roe, MD 1234567893")."""
+    out: list[Cell] = []
+    for c in cells:
+        cur: list[Word] = []
+        for w in c.words:
+            if cur and any(x - 2 <= w.x0 <= x + 10 and not (x - 2 <= cur[0].x0 <= x + 10) for x in col_x):
+                out.append(Cell(cur, c.line))
+                cur = []
+            cur.append(w)
+        if cur:
+            out.append(Cell(cur, c.line))
+    return out

@@ -1,0 +1,106 @@
+"""Validators for codes and identifiers: NPI (Luhn with the 80840 prefix), ICD-10-CM against the real code set,
+CPT/HCPCS shape, member ids, and urgency words/checkboxes.
+
+Each returns the normalized value or None, so a value that fails validation never reaches the contract.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+ICD_SHAPE = re.compile(r"\b([A-TV-Z][0-9][0-9AB])\.?([0-9A-TV-Z]{1,4})?\b")
+ICD_DOTTED = re.compile(r"\b[A-TV-Z][0-9][0-9AB]\.[0-9A-TV-Z]{1,4}\b")
+CPT_RE = re.compile(r"\b(\d{4}[0-9FTU]|[A-V]\d{4})\b")
+
+
+def npi_valid(text: str) -> str | None:
+    """10-digit NPI whose last digit is the Luhn check over '80840' + the first nine digits (CMS rule)."""
+    digits = re.sub(r"[\s\-]", "", text)
+    if not re.fullmatch(r"[12]\d{9}", digits):
+        return None
+    total = 0
+    for i, ch in enumerate(reversed("80840" + digits[:9])):
+        n = int(ch)
+        if i % 2 == 0:  # rightmost payload digit is doubled (check digit excluded)
+            n *= 2
+            if n > 9:
+                n -= 9
+        total += n
+    check = (10 - total % 10) % 10
+    return digits if check == int(digits[9]) else None
+
+
+@lru_cache(maxsize=1)
+def _icd() -> object:
+    # simple_icd_10_cm ships the CDC ICD-10-CM code set; importing it parses the whole table (seconds),
+    # so it is loaded once, on first use.
+    import simple_icd_10_cm
+
+    return simple_icd_10_cm
+
+
+def icd10_valid(text: str, *, billable_only: bool = False) -> str | None:
+    """Upper case with the dot (`M17.11`) when the code exists in ICD-10-CM; None otherwise."""
+    t = re.sub(r"\s", "", text).upper().rstrip(".,;")
+    m = re.fullmatch(r"([A-Z][0-9][0-9A-Z])\.?([0-9A-Z]{0,4})", t)
+    if not m:
+        return None
+    code = m.group(1) + ("." + m.group(2) if m.group(2) else "")
+    lib = _icd()
+    if not lib.is_valid_item(code):  # type: ignore[attr-defined]
+        return None
+    if billable_only and not lib.is_leaf(code):  # type: ignore[attr-defined]
+        return None
+    return code
+
+
+def icd10_description(code: str) -> str | None:
+    try:
+        desc = _icd().get_description(code)  # type: ignore[attr-defined]
+    except ValueError:
+        return None
+    return str(desc) if desc else None
+
+
+def cpt_valid(text: str) -> str | None:
+    """CPT (5 digits; category II/III end in F/T) or HCPCS Level II (a letter and 4 digits): shape only,
+    since the CPT code set is licensed by the AMA and cannot ship here."""
+    t = re.sub(r"\s", "", text).upper()
+    if re.fullmatch(r"\d{4}[0-9FTU]|[A-V]\d{4}", t):
+        return t
+    return None
+
+
+def member_id_valid(text: str) -> str | None:
+    """Payer member ids: 5-20 letters/digits after removing spaces and dashes, at least two digits."""
+    t = re.sub(r"[\s\-]", "", text).upper()
+    if re.fullmatch(r"[A-Z0-9]{5,20}", t) and sum(c.isdigit() for c in t) >= 2:
+        return t
+    return None
+
+
+URGENCY_WORDS = {
+    "stat": "stat", "emergent": "stat", "emergency": "stat", "immediate": "stat", "asap": "urgent",
+    "urgent": "urgent", "expedited": "urgent", "priority": "urgent", "high": "urgent", "rush": "urgent",
+    "routine": "routine", "normal": "routine", "standard": "routine", "elective": "routine", "non-urgent": "routine",
+    "nonurgent": "routine", "low": "routine", "regular": "routine",
+}  # fmt: skip
+
+
+def urgency_word(text: str) -> str | None:
+    t = text.strip(" :.,()[]*").lower()
+    return URGENCY_WORDS.get(t)
+
+
+CHECKED = re.compile(r"^(\[[xX✓✔■●*]\]|\([xX✓✔●*]\)|[☒☑✔✓■●▣◉⊠xX])$")
+UNCHECKED = re.compile(r"^(\[\s?\]|\(\s?\)|[☐□○◯❑_])$")
+
+
+def checkbox_state(token: str) -> bool | None:
+    """True for a ticked box glyph, False for an empty one, None when the token is not a box."""
+    if CHECKED.match(token):
+        return True
+    if UNCHECKED.match(token):
+        return False
+    return None

@@ -1,0 +1,283 @@
+# PyMuPDF ships partial annotations (many methods untyped); the calls below are checked by tests instead.
+# mypy: disable-error-code="no-untyped-call"
+"""PDF pages to positioned words with PyMuPDF: text layer when usable, OCR of the rendered page when not.
+
+Also reads filled AcroForm fields, puts words of rotated pages into the upright frame, and refuses
+encrypted, truncated and bomb files before any page is parsed.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable
+
+import numpy as np
+import pymupdf
+
+from referral_intake.errors import UnreadableDocument
+from referral_intake.reading.model import Page, Word
+from referral_intake.reading.ocr import OcrEngine, ocr_image, page_confidence, split_line
+from referral_intake.reading.quality import text_layer_usable
+from referral_intake.settings import ReadingSettings
+
+pymupdf.TOOLS.mupdf_display_errors(False)  # MuPDF's own stderr chatter; failures surface as exceptions
+pymupdf.TOOLS.mupdf_display_warnings(False)
+
+_MAX_DEFLATE_RATIO = 1032  # deflate cannot expand more than this, so smaller raw streams need no check
+_TOGGLES = (
+    getattr(pymupdf, "PDF_WIDGET_TYPE_CHECKBOX", 2),
+    getattr(pymupdf, "PDF_WIDGET_TYPE_RADIOBUTTON", 5),
+)
+
+
+def open_pdf(data: bytes, settings: ReadingSettings) -> pymupdf.Document:
+    """Open and vet a PDF: encryption, truncation, page count, decompression bombs, giant images."""
+    if b"%%EOF" not in data[-2048:]:
+        raise UnreadableDocument(
+            "PDF is truncated (no end-of-file marker); ask the sender to resend it", reason="truncated"
+        )
+    try:
+        doc = pymupdf.open(stream=data, filetype="pdf")
+    except (pymupdf.FileDataError, RuntimeError, ValueError):
+        raise UnreadableDocument(
+            "PDF structure is damaged and could not be repaired", reason="corrupt"
+        ) from None
+    if doc.needs_pass and not doc.authenticate(""):
+        raise UnreadableDocument(
+            "PDF is password-protected; ask the sender for an unprotected copy", reason="encrypted"
+        )
+    n = doc.page_count
+    if n == 0:
+        raise UnreadableDocument("PDF has no pages", reason="corrupt")
+    if n > settings.max_pages:
+        raise UnreadableDocument(
+            f"PDF has {n} pages, more than reading.max_pages ({settings.max_pages})", reason="too_many_pages"
+        )
+    _vet_streams(doc, settings)
+    return doc
+
+
+def _int_key(doc: pymupdf.Document, xref: int, key: str) -> int:
+    kind, value = doc.xref_get_key(xref, key)
+    try:
+        return int(float(value)) if kind in ("int", "float") else 0
+    except ValueError:
+        return 0
+
+
+def _vet_streams(doc: pymupdf.Document, settings: ReadingSettings) -> None:
+    """Refuse streams that inflate past reading.max_stream_bytes and images past reading.max_pixels.
+
+    The raw length bounds the inflated size (deflate expands at most ~1032:1), so only the few large
+    streams are inflated, in chunks, and only up to the limit.
+    """
+    limit = settings.max_stream_bytes
+    for xref in range(1, doc.xref_length()):
+        if not doc.xref_is_stream(xref):
+            continue
+        if doc.xref_get_key(xref, "Subtype")[1] == "/Image":
+            w, h = _int_key(doc, xref, "Width"), _int_key(doc, xref, "Height")
+            if w * h > settings.max_pixels:
+                raise UnreadableDocument(
+                    f"PDF holds an image of {w}x{h} pixels, more than reading.max_pixels ({settings.max_pixels})",
+                    reason="image_too_large",
+                )
+        raw_len = _int_key(doc, xref, "Length")
+        if raw_len * _MAX_DEFLATE_RATIO <= limit or "FlateDecode" not in doc.xref_get_key(xref, "Filter")[1]:
+            continue
+        if _inflated_size(doc.xref_stream_raw(xref), limit) > limit:
+            raise UnreadableDocument(
+                f"PDF holds a compressed stream that inflates past reading.max_stream_bytes ({limit} bytes): "
+                "a decompression bomb or a damaged file",
+                reason="decompression_bomb",
+            )
+
+
+def _inflated_size(raw: bytes, limit: int) -> int:
+    inflater = zlib.decompressobj()
+    total, chunk = 0, 1 << 20
+    data = raw
+    try:
+        while data and total <= limit:
+            total += len(inflater.decompress(data, chunk))
+            data = inflater.unconsumed_tail
+    except zlib.error:
+        return total
+    return total
+
+
+def _upright_matrix(
+    page: pymupdf.Page, raw: list[tuple[float, ...]]
+) -> tuple[pymupdf.Matrix, int, float, float]:
+    """Matrix from unrotated page space to the upright frame, the total rotation and the upright size.
+
+    The page's /Rotate gives the display frame; text that still runs vertically or right-to-left there
+    (a landscape page scanned sideways) is turned a further 90/180/270 degrees, judged from word order.
+    """
+    m = page.rotation_matrix
+    rect = page.rect  # display frame
+    dx = dy = 0.0
+    first: dict[tuple[int, int], tuple[float, float]] = {}
+    for w in raw:
+        key = (int(w[5]), int(w[6]))
+        c = pymupdf.Point((w[0] + w[2]) / 2, (w[1] + w[3]) / 2) * m
+        if key in first:
+            fx, fy = first[key]
+            dx, dy = dx + c.x - fx, dy + c.y - fy
+        else:
+            first[key] = (c.x, c.y)
+    extra = 0
+    if abs(dy) > 2 * abs(dx):
+        extra = 90 if dy < 0 else 270  # text running upward reads upright after turning 90 clockwise
+    elif dx < 0 and abs(dx) > 2 * abs(dy):
+        extra = 180
+    if extra:
+        m = m * pymupdf.Matrix(extra)
+        turned = rect * pymupdf.Matrix(extra)
+        m = m * pymupdf.Matrix(1, 0, 0, 1, -turned.x0, -turned.y0)
+        rect = pymupdf.Rect(0, 0, turned.width, turned.height)
+    return m, extra, rect.width, rect.height
+
+
+def _text_layer_words(
+    page: pymupdf.Page,
+) -> tuple[list[Word], dict[str, str], pymupdf.Matrix, int, float, float]:
+    raw = page.get_text("words")
+    m, rotation, width, height = _upright_matrix(page, raw)
+    fields: dict[str, str] = {}
+    checkbox_rects: list[pymupdf.Rect] = []
+    extra: list[Word] = []
+    widgets = list(page.widgets())
+    for wg in widgets:
+        name, value = wg.field_name or "", wg.field_value
+        rect = wg.rect * m
+        if wg.field_type in _TOGGLES:
+            checkbox_rects.append(rect)
+            checked = value not in (None, False, "", "Off")
+            if name:
+                fields[name] = str(value) if checked else "Off"
+            if checked:
+                extra.append(Word("[X]", rect.x0, rect.y0, rect.x1, rect.y1, 1.0, -1, 0))
+            continue
+        if value in (None, "") or isinstance(value, bool):
+            continue
+        text = " ".join(str(value).split())
+        if name:
+            fields[name] = text
+        covered = any(rect.contains(pymupdf.Point((w[0] + w[2]) / 2, (w[1] + w[3]) / 2) * m) for w in raw)
+        if not covered:  # a field without an appearance stream: its value is not in the text layer
+            extra.extend(split_line(text, (rect.x0, rect.y0, rect.x1, rect.y1), 1.0, -1, 0))
+    words: list[Word] = []
+    for x0, y0, x1, y1, text, block, line, _ in raw:
+        r = pymupdf.Rect(x0, y0, x1, y1) * m
+        if checkbox_rects and any(cb.contains(r.tl + (r.br - r.tl) * 0.5) for cb in checkbox_rects):
+            continue  # ZapfDingbats check marks ("3", "4", "l") are noise; the field value says it
+        words.append(Word(str(text), r.x0, r.y0, r.x1, r.y1, 1.0, int(block), int(line)))
+    return words + extra, fields, m, rotation, width, height
+
+
+def _render_gray(page: pymupdf.Page, dpi: float, max_pixels: int) -> tuple[np.ndarray, float]:
+    w_in, h_in = page.rect.width / 72.0, page.rect.height / 72.0
+    if w_in * h_in * dpi * dpi > max_pixels:
+        dpi = (max_pixels / (w_in * h_in)) ** 0.5 * 0.99
+    pix = page.get_pixmap(dpi=int(dpi), colorspace=pymupdf.csGRAY, alpha=False)
+    img = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.stride)[:, : pix.width]
+    return img, pix.width * 72.0 / page.rect.width
+
+
+def read_pdf(
+    data: bytes, settings: ReadingSettings, engine: Callable[[], OcrEngine], source: str = ""
+) -> list[Page]:
+    """Every page of a PDF as a Page of words; `engine` is called only if some page needs OCR."""
+    doc = open_pdf(data, settings)
+    pages: list[Page] = []
+    try:
+        for i in range(doc.page_count):
+            page = doc[i]
+            try:
+                pages.append(_read_page(page, i + 1, settings, engine, source))
+            except (RuntimeError, ValueError) as exc:
+                if isinstance(exc, MemoryError):
+                    raise
+                raise UnreadableDocument(f"PDF page {i + 1} could not be parsed", reason="corrupt") from None
+    finally:
+        doc.close()
+    return pages
+
+
+def _read_page(
+    page: pymupdf.Page, number: int, settings: ReadingSettings, engine: Callable[[], OcrEngine], source: str
+) -> Page:
+    words, fields, m, rotation, width, height = _text_layer_words(page)
+    label = f"{source} page {number}".strip()
+    usable = text_layer_usable(words, lambda: _has_visible_content(page))
+    # Mixed pages are merged only in the plain case; a sideways text layer and the render would not align.
+    unread = _unread_images(page, m, words, width * height) if usable and rotation == 0 else False
+    if usable and not unread:
+        return Page(
+            number,
+            width,
+            height,
+            words,
+            "text_layer",
+            None,
+            form_fields=fields,
+            rotation=rotation,
+            source=label,
+        )
+    img, dpi = _render_gray(page, settings.ocr_dpi, settings.max_pixels)
+    ocr_words, turned, skew = ocr_image(engine(), img, dpi)
+    if (
+        usable and turned == 0
+    ):  # a text page with pictures of text (a pasted insurance card): keep both, text layer first
+        merged = words + [w for w in ocr_words if not _overlaps_any(w, words)]
+        return Page(
+            number,
+            width,
+            height,
+            merged,
+            "ocr",
+            page_confidence(ocr_words),
+            form_fields=fields,
+            rotation=rotation,
+            source=label,
+        )
+    w, h = page.rect.width, page.rect.height
+    return Page(
+        number,
+        w,
+        h,
+        ocr_words,
+        "ocr",
+        page_confidence(ocr_words),
+        form_fields=fields,
+        rotation=turned,
+        source=label,
+        skew=skew,
+    )
+
+
+def _unread_images(page: pymupdf.Page, m: pymupdf.Matrix, words: list[Word], area: float) -> bool:
+    """True when a sizeable image on the page has no text-layer words over it (it may hold text)."""
+    if not page.get_images(full=False):
+        return False  # cheap check of the resources first; get_image_info parses the content stream
+    for info in page.get_image_info():
+        r = pymupdf.Rect(info["bbox"]) * m
+        if r.width * r.height < 0.04 * area or min(r.width, r.height) < 40:
+            continue  # logos, signatures, rules
+        inside = len([w for w in words if r.contains(pymupdf.Point((w.x0 + w.x1) / 2, (w.y0 + w.y1) / 2))])
+        if inside < 3:
+            return True
+    return False
+
+
+def _overlaps_any(w: Word, words: list[Word]) -> bool:
+    cx, cy = (w.x0 + w.x1) / 2, (w.y0 + w.y1) / 2
+    return any(o.x0 <= cx <= o.x1 and o.y0 <= cy <= o.y1 for o in words)
+
+
+def _has_visible_content(page: pymupdf.Page) -> bool:
+    """Images or many vector paths (text drawn as outlines) mean a near-empty text layer hides content."""
+    if page.get_images(full=False):
+        return True
+    return len(page.get_cdrawings()) > 40

@@ -1,0 +1,264 @@
+"""Packet splitting: group a document's pages into referrals (Segments).
+
+A new referral starts where the patient changes (date of birth, else name, found next to labels), and a
+fax cover sheet after content pages starts a new packet; "Page k of N" runs hold pages together. The
+names and dates read here stay inside this module: they are compared, never logged or returned.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from referral_intake.reading.model import Page, Segment, Word
+
+_MONTHS = {
+    m: i + 1
+    for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+    )
+}
+_DATE = (
+    r"(?P<a>\d{1,2})[/-](?P<b>\d{1,2})[/-](?P<c>\d{4})"
+    r"|(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
+    r"|(?P<mon>[A-Za-z]{3,9})\.? (?P<md>\d{1,2}),? (?P<my>\d{4})"
+    r"|(?P<dd>\d{1,2})[- ](?P<mon2>[A-Za-z]{3,9})[- ](?P<yy>\d{4})"
+)
+_PAGE_OF = re.compile(r"\bpage\s*(\d{1,3})\s*(?:of|/)\s*(\d{1,3})\b", re.I)
+_NOT_NAME = frozenset(
+    {
+        "name",
+        "dob",
+        "date",
+        "sex",
+        "male",
+        "female",
+        "birth",
+        "address",
+        "phone",
+        "id",
+        "mrn",
+        "information",
+        "demographics",
+        "last",
+        "first",
+        "the",
+        "of",
+        "and",
+        "for",
+        "is",
+        "was",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    dob: tuple[int, int, int] | None
+    name: frozenset[str]
+
+
+def _date(m: re.Match[str]) -> tuple[int, int, int] | None:
+    g = m.groupdict()
+    try:
+        if g["a"]:
+            mo, d, y = int(g["a"]), int(g["b"]), int(g["c"])
+        elif g["y"]:
+            y, mo, d = int(g["y"]), int(g["m"]), int(g["d"])
+        elif g["mon"]:
+            mo, d, y = _MONTHS.get(g["mon"][:3].lower(), 0), int(g["md"]), int(g["my"])
+        else:
+            mo, d, y = _MONTHS.get(g["mon2"][:3].lower(), 0), int(g["dd"]), int(g["yy"])
+    except (TypeError, ValueError):
+        return None
+    return (y, mo, d) if 1 <= mo <= 12 and 1 <= d <= 31 and 1880 <= y <= 2100 else None
+
+
+Row = list[Word]
+_DOB_LABEL = re.compile(r"^(?:dob|d\.o\.b\.?|birth ?date|birthdate|born)[:.]?$", re.I)
+_BIRTH_PAIR = re.compile(r"^(?:date of birth|birth date)[:.]?$", re.I)
+_OTHER_WORDS = frozenset(
+    {
+        "sub",
+        "subscriber",
+        "insured",
+        "holder",
+        "guarantor",
+        "spouse",
+        "parent",
+        "policyholder",
+        "subscriber's",
+        "insured's",
+        "mother",
+        "father",
+    }
+)
+_NAME_LABELS = ("patient name", "pt name", "pt. name", "member name", "patient", "name", "re")
+_FIELD_END = re.compile(r"[:#]$")
+
+
+def geometric_rows(words: Sequence[Word]) -> list[Row]:
+    """Words grouped into visual rows (by vertical overlap), each sorted left to right, top to bottom."""
+    rows: list[tuple[float, Row]] = []
+    for w in sorted(words, key=lambda w: ((w.y0 + w.y1) / 2, w.x0)):
+        cy = (w.y0 + w.y1) / 2
+        if rows and abs(cy - rows[-1][0]) <= max(2.0, 0.45 * (w.y1 - w.y0)):
+            rows[-1][1].append(w)
+        else:
+            rows.append((cy, [w]))
+    return [sorted(r, key=lambda w: w.x0) for _, r in rows]
+
+
+def _after(row: Row, j: int, n: int = 5) -> str:
+    """Text of up to n words after index j on the same row: the value may sit well right of its label
+    (forms align values in a column), but a wide gap inside the value means the next column began."""
+    out: list[str] = []
+    last = row[j].x1
+    for w in row[j + 1 : j + 1 + n]:
+        limit = 160.0 if not out else 3 * max(4.0, w.y1 - w.y0)
+        if w.x0 - last > limit:
+            break
+        out.append(w.text)
+        last = w.x1
+    return " ".join(out)
+
+
+def _below(rows: list[Row], i: int, label: Word, n: int = 5) -> str:
+    """Text in the next row that starts under the label (a column header with its value beneath)."""
+    for row in rows[i + 1 : i + 3]:
+        under = [w for w in row if label.x0 - 6 <= w.x0 <= label.x1 + 6 or w.x0 <= label.x0 <= w.x1]
+        if under:
+            k = row.index(under[0])
+            return " ".join([row[k].text, _after(row, k, n - 1)]).strip()
+    return ""
+
+
+def _date_in(text: str) -> tuple[int, int, int] | None:
+    m = re.match(r"\s*(?:" + _DATE + ")", text)
+    return _date(m) if m else None
+
+
+def _find_dob(rows: list[Row]) -> tuple[int, int, int] | None:
+    for i, row in enumerate(rows):
+        for j, w in enumerate(row):
+            label_end = None
+            if _DOB_LABEL.match(w.text):
+                label_end = j
+            elif j + 2 < len(row) and _BIRTH_PAIR.match(f"{w.text} {row[j + 1].text} {row[j + 2].text}"):
+                label_end = j + 2
+            elif j + 1 < len(row) and _BIRTH_PAIR.match(f"{w.text} {row[j + 1].text}"):
+                label_end = j + 1
+            if label_end is None:
+                continue
+            before = {x.text.lower().strip(":") for x in row[max(0, j - 2) : j]}
+            if before & _OTHER_WORDS:
+                continue
+            dob = _date_in(_after(row, label_end)) or _date_in(_below(rows, i, w))
+            if dob:
+                return dob
+    return None
+
+
+def _name_tokens(text: str) -> frozenset[str]:
+    tokens: list[str] = []
+    for t in text.split():
+        if _FIELD_END.search(t) and tokens:
+            break  # the next label ("DOB:") ends the name
+        clean = t.strip(".,;").lower()
+        if not clean or not clean[0].isalpha():
+            break
+        tokens.append(clean)
+        if len(tokens) == 4:
+            break
+    return frozenset(t for t in tokens if len(t) > 1 and t not in _NOT_NAME)
+
+
+def _find_name(rows: list[Row]) -> frozenset[str]:
+    for i, row in enumerate(rows):
+        lowered = [w.text.lower().rstrip(":") for w in row]
+        # Table headers: "Last Name  First Name" with the values beneath.
+        for j in range(len(row) - 1):
+            if lowered[j] == "last" and lowered[j + 1] == "name":
+                last = _name_tokens(_below(rows, i, row[j], 1))
+                firsts = [
+                    k for k in range(len(row) - 1) if lowered[k] == "first" and lowered[k + 1] == "name"
+                ]
+                first = _name_tokens(_below(rows, i, row[firsts[0]], 1)) if firsts else frozenset()
+                if last and first:
+                    return last | first
+        for label in _NAME_LABELS:
+            parts = label.split()
+            for j in range(len(row) - len(parts) + 1):
+                if [x.rstrip(":") for x in lowered[j : j + len(parts)]] != parts:
+                    continue
+                if not row[j + len(parts) - 1].text.endswith(":") and label in ("patient", "name", "re"):
+                    continue  # bare words: "Patient reports...", "name" in prose
+                if j > 0 and lowered[j - 1] in _OTHER_WORDS | {"last", "first", "provider", "practice"}:
+                    continue
+                end = j + len(parts) - 1
+                text = _after(row, end) or _below(rows, i, row[j])
+                tokens = _name_tokens(text)
+                if len(tokens) >= 2:
+                    return tokens
+    return frozenset()
+
+
+def page_identity(page: Page) -> Identity | None:
+    """The patient a page is about: date of birth and name tokens found beside or beneath their labels."""
+    rows = geometric_rows(page.words)
+    dob = _find_dob(rows)
+    name = _find_name(rows)
+    if dob is None and not name:
+        return None
+    return Identity(dob, name)
+
+
+def page_marker(page: Page) -> tuple[int, int] | None:
+    """The document's own "Page k of N" (the lowest k on the page; a fax header counts the whole call)."""
+    found = [(int(a), int(b)) for a, b in _PAGE_OF.findall(page.text) if 0 < int(a) <= int(b)]
+    return min(found) if found else None
+
+
+def _conflict(a: Identity, b: Identity) -> bool:
+    if a.dob and b.dob:
+        return a.dob != b.dob
+    if a.name and b.name:
+        return not (a.name & b.name)
+    return False
+
+
+def split_packet(pages: Sequence[Page]) -> list[Segment]:
+    """Referrals in page order. Cover sheets belong to no referral (as in the contract's gold); a cover
+    sheet after content starts the next referral. A document of nothing but cover sheets is one segment."""
+    segments: list[Segment] = []
+    current: Identity | None = None
+    prev_marker: tuple[int, int] | None = None
+    after_cover = False
+    for page in pages:
+        if page.kind == "cover_sheet":
+            after_cover = True
+            continue
+        ident = page_identity(page)
+        marker = page_marker(page)
+        continues = bool(prev_marker and marker and marker == (prev_marker[0] + 1, prev_marker[1]))
+        reason = ""
+        if not segments:
+            reason = "start"
+        elif after_cover:
+            reason = "cover_sheet"
+        elif ident and current and not continues and _conflict(ident, current):
+            reason = "patient_change"
+        if reason:
+            segments.append(Segment([page.number], reason))
+            current = ident
+        else:
+            segments[-1].pages.append(page.number)
+            if current is None:
+                current = ident
+            elif ident is not None:
+                current = Identity(current.dob or ident.dob, current.name or ident.name)
+        prev_marker, after_cover = marker, False
+    if not segments and pages:
+        segments.append(Segment([p.number for p in pages], "start"))
+    return segments
