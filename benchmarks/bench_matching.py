@@ -136,7 +136,7 @@ def _splink_febrl(df: Any, truth: set[frozenset[str]], threshold: float) -> dict
     )
     t0 = time.perf_counter()
     db = DuckDBAPI()
-    linker = Linker(db.register(data), settings)
+    linker = Linker(db.register(data), settings, log_level=30)  # warnings only: keep the figures readable
     linker.training.estimate_probability_two_random_records_match(
         [block_on("soc_sec_id", "date_of_birth")], recall=0.7
     )
@@ -156,6 +156,11 @@ def _splink_febrl(df: Any, truth: set[frozenset[str]], threshold: float) -> dict
 
 def bench_synth(n_docs: int, seed: int, n_direct: int) -> dict[str, Any]:
     """Referrals of the synthetic corpus (gold patient fields) against its EHR population."""
+    with tempfile.TemporaryDirectory(prefix="bench_matching_") as tmp:
+        return _bench_synth(Path(tmp), n_docs, seed, n_direct)
+
+
+def _bench_synth(tmp: Path, n_docs: int, seed: int, n_direct: int) -> dict[str, Any]:
     from referral_intake.contract import Extraction
     from referral_intake.matching.embedded_ehr import EmbeddedEhr, read_ehr_csv
     from referral_intake.matching.match import match_referral
@@ -166,7 +171,6 @@ def bench_synth(n_docs: int, seed: int, n_direct: int) -> dict[str, Any]:
     from referral_intake.synth.corpus import generate_corpus
 
     settings = MatchingSettings()
-    tmp = Path(tempfile.mkdtemp(prefix="bench_matching_"))
     ehr_csv = tmp / "ehr.csv"
     t0 = time.perf_counter()
     generate_corpus(tmp / "corpus", n_docs, seed, fax_ratio=0.0, ehr_out=ehr_csv)
@@ -188,6 +192,7 @@ def bench_synth(n_docs: int, seed: int, n_direct: int) -> dict[str, Any]:
     corpus = _score_cases(cases, lambda r: match_referral(r, ehr, settings, model))
     corpus["generate_seconds"] = round(gen_s, 1)
     direct = _direct_cases(records, n_direct, seed, ehr, settings, model)
+    engine.dispose()
     return {"ehr_patients": len(records), "corpus": corpus, "direct_draws": direct}
 
 
@@ -417,7 +422,7 @@ def _drop_indexes(engine: Any) -> None:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--parts", default="febrl,synth,pg")
-    ap.add_argument("--docs", type=int, default=120, help="synthetic corpus documents (rendered PDFs)")
+    ap.add_argument("--docs", type=int, default=300, help="synthetic corpus documents (rendered PDFs)")
     ap.add_argument(
         "--direct", type=int, default=1500, help="extra referrals drawn without rendering, per variant"
     )
@@ -426,6 +431,9 @@ def main() -> int:
     ap.add_argument("--pg-rows", type=int, default=1_000_000)
     ap.add_argument("--lookups", type=int, default=400)
     args = ap.parse_args()
+    from referral_intake.observability.logging import configure
+
+    configure("WARNING")  # one log line per referral would bury the figures
     parts = set(args.parts.split(","))
     results: dict[str, Any] = {}
     ok = True

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import statistics
 import sys
@@ -243,6 +244,8 @@ def main() -> None:
     images = fax_images(docs, settings, args.ocr_pages)
     if images:
         ocr_speed(images, settings)
+    loadavg = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\nmachine: {os.cpu_count()} cores, load average {loadavg} (timings scale with other load)")
     cmd = " ".join(["benchmarks/bench_reading.py", *sys.argv[1:]])
     print(f"\nreproduce: .venv/bin/python {cmd}")
 

@@ -26,8 +26,9 @@ def prepare(settings: Settings, n: int = 24, seed: int = 7) -> str:
     first_time = not inbox.exists()
     if first_time:
         inbox.mkdir(parents=True)
+        _add_demo_payers(store)
         generate_corpus(inbox, n=n, seed=seed, fax_ratio=0.3, ehr_out=ehr_csv)
-        EmbeddedEhr(store).load_csv(ehr_csv)
+        EmbeddedEhr(store.engine).load_csv(ehr_csv)
         process_paths(settings, [inbox], progress=True)
     secret_file = settings.data_dir / "demo" / "login.txt"
     with store.begin() as session:
@@ -52,3 +53,19 @@ def _write_private(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.touch(mode=0o600, exist_ok=True)
     path.write_text(text)
+
+
+# The sample generator invents two regional plans; an admin adds such local payers to the directory the same
+# way (`referral-intake eligibility payers set`), so the demo shows their eligibility answers too.
+DEMO_PAYERS = (
+    ("SX101", "Lakeshore Health Plan", ["Lakeshore Gold", "Lakeshore Silver"]),
+    ("SX202", "Prairie Mutual Insurance", ["Prairie Mutual", "Prairie PPO 500"]),
+)
+
+
+def _add_demo_payers(store: Store) -> None:
+    from referral_intake.eligibility.payers import save_payer
+
+    with store.begin() as session:
+        for payer_id, name, aliases in DEMO_PAYERS:
+            save_payer(session, payer_id, name, aliases, actor="demo-setup")

@@ -57,15 +57,9 @@ def iter_inputs(paths: list[Path]) -> list[Path]:
 
 def exporter_for(deps: Deps) -> Any:
     """A callable that delivers due outbox rows to the EHR connectors; returns how many it handled."""
-    from referral_intake.ehr.outbox import deliver_due
-    from referral_intake.ehr.registry import build_writers
+    from referral_intake.ehr.outbox import Exporter
 
-    writers = build_writers(deps.settings, deps.store)
-
-    def deliver() -> int:
-        return int(deliver_due(deps.store, writers, deps.vault))
-
-    return deliver
+    return Exporter(deps.settings, deps.store, deps.vault)
 
 
 def process_paths(
@@ -152,35 +146,30 @@ def serve(
     keyfile: Path | None = None,
     workers: int | None = None,
 ) -> None:
-    import ssl
-
+    """The review UI and API (HTTPS with TLS 1.2+ when given a certificate) plus the pipeline workers."""
     import uvicorn
 
     from referral_intake.web import create_app
+    from referral_intake.web.server import uvicorn_config
 
+    web = settings.web.model_copy(
+        update={
+            k: v
+            for k, v in {"host": host, "port": port, "tls_certfile": certfile, "tls_keyfile": keyfile}.items()
+            if v is not None
+        }
+    )
+    settings = settings.model_copy(update={"web": web})
     store = Store.open(settings)
     deps = build_deps(settings, store)
-    pool = WorkerPool(
-        deps, size=workers if workers is not None else settings.workers, exporter=exporter_for(deps)
-    )
+    size = workers if workers is not None else settings.workers
+    pool = WorkerPool(deps, size=size, exporter=exporter_for(deps))
     app = create_app(settings, store)
-    certfile = certfile or settings.web.tls_certfile
-    keyfile = keyfile or settings.web.tls_keyfile
-    tls: dict[str, Any] = {}
-    if certfile:
-        tls = {"ssl_certfile": str(certfile), "ssl_keyfile": str(keyfile) if keyfile else None}
-        tls["ssl_version"] = ssl.PROTOCOL_TLS_SERVER
-        tls["ssl_ciphers"] = "ECDHE+AESGCM:ECDHE+CHACHA20:!aNULL:!MD5:!DSS"
+    server = uvicorn.Server(uvicorn_config(app, settings, access_log=False, log_level="warning"))
     pool.start()
+    log.info("serving", host=web.host, port=web.port, tls=web.tls_certfile is not None, workers=size)
     try:
-        uvicorn.run(
-            app,
-            host=host or settings.web.host,
-            port=port or settings.web.port,
-            log_level="warning",
-            access_log=False,  # access lines carry query strings; the audit log records what matters
-            **tls,
-        )
+        server.run()
     finally:
         pool.stop()
 

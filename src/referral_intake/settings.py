@@ -45,7 +45,7 @@ class ReadingSettings(BaseModel):
     ocr_dpi: int = Field(
         200, description="Resolution at which PDF pages without a usable text layer are OCRed."
     )
-    ocr_rec_batch: int = Field(3, description="Text lines recognized per RapidOCR batch (memory vs. speed).")
+    ocr_rec_batch: int = Field(2, description="Text lines recognized per RapidOCR batch (memory vs. speed).")
 
 
 class ExtractionSettings(BaseModel):

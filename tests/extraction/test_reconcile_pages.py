@@ -81,3 +81,29 @@ def test_ocr_doubt_lowers_confidence() -> None:
     assert conf(doubtful, "patient.date_of_birth") < conf(clean, "patient.date_of_birth")
     assert conf(doubtful, "patient.date_of_birth") < 0.95
     assert doubtful.document.pages[0].text_source == "ocr"
+
+
+def test_garbage_and_empty_pages_do_not_break_extraction() -> None:
+    import random
+    import string
+
+    from referral_intake.reading.model import Page, ReadDocument, Word
+
+    rng = random.Random(1)
+    words = []
+    for _ in range(600):
+        x, y = rng.uniform(20, 580), rng.uniform(20, 770)
+        t = "".join(
+            rng.choice(string.ascii_letters + string.digits + ":.,/()[]-#") for _ in range(rng.randint(1, 12))
+        )
+        words.append(Word(t, x, y, x + len(t) * 5, y + 10, rng.random()))
+    doc = ReadDocument(
+        "0" * 64, "application/pdf", "x.pdf", [Page(1, 612, 792, words), Page(2, 612, 792, [])]
+    )
+    ext = extract_document(doc)
+    assert ext.document.page_count == 2
+    assert [r.pages for r in ext.referrals] == [[1, 2]]
+    # Nothing in noise deserves to skip review.
+    from referral_intake.contract import iter_fields
+
+    assert all((f.confidence or 0) < 0.95 for _, f in iter_fields(ext.referrals[0]))

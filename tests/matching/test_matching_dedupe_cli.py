@@ -45,7 +45,7 @@ def test_dedupe_csv_writes_pairs_clusters_and_report(
     monkeypatch.setenv("REFERRAL_INTAKE_DATA_DIR", str(tmp_path / "var"))
     path, truth, twins = ehr_csv
     out, report = tmp_path / "pairs.csv", tmp_path / "report.html"
-    res = runner.invoke(app, ["dedupe", str(path), "--out", str(out), "--report", str(report)])
+    res = runner.invoke(app, ["dedupe", str(path), "--out", str(out), "--report", str(report), "--train"])
     assert res.exit_code == 0, res.output
     header, found, probs = read_pairs(out)
     assert header == ["id_a", "id_b", "probability"]

@@ -260,3 +260,35 @@ def test_configured_model_file_is_used(ehr: EmbeddedEhr, tmp_path: Path) -> None
     missing = MatchingSettings(model_path=tmp_path / "nope.json")
     with pytest.raises(ConfigurationError):
         match_query(thin("Rebecca", "Thornbury", "1988-05-09", "F"), ehr, missing)
+
+
+def test_embedded_export_creates_the_new_chart_once_and_confirms_linked_ones(ehr: EmbeddedEhr) -> None:
+    from referral_intake.contract import DocumentInfo, Extraction
+    from referral_intake.ehr.protocol import EhrConnector, ExportRequest
+
+    assert isinstance(ehr, EhrConnector) and ehr.health().ok
+    ref = referral(
+        first_name="Perpetua",
+        last_name="Vandersloot",
+        date_of_birth="1939-06-30",
+        sex="F",
+        address={
+            "line1": "3 Heron Row",
+            "line2": "Apt 2",
+            "city": "Boise",
+            "state": "ID",
+            "postal_code": "83702",
+        },
+    )
+    doc = Extraction(document=DocumentInfo(sha256="0" * 64), referrals=[ref])
+    first = ehr.export(ExportRequest(case_id=1, referral=ref, document=doc, patient_id=None), "case-1-export")
+    again = ehr.export(ExportRequest(case_id=1, referral=ref, document=doc, patient_id=None), "case-1-export")
+    assert first.detail == {"created": True} and again.duplicate and again.patient_id == first.patient_id
+    chart = ehr.read_patient(first.patient_id)
+    assert chart is not None and chart.address_line2 == "Apt 2" and chart.date_of_birth == date(1939, 6, 30)
+    # the next referral for her now links to the chart the export created
+    assert match_referral(ref, ehr, SETTINGS).patient_id == first.patient_id
+    linked = ehr.export(
+        ExportRequest(case_id=2, referral=ref, document=doc, patient_id="S-WILLIAM"), "case-2"
+    )
+    assert linked.patient_id == "S-WILLIAM" and linked.detail == {"created": False}

@@ -108,3 +108,13 @@ def test_em_learns_from_the_ehr_and_separates_duplicates() -> None:
     assert precision >= 0.97 and recall >= 0.85, (precision, recall)
     twins = {frozenset((r.id, "E" + r.id[1:])) for r in records if r.id.startswith("T")}
     assert twins and not (found & twins)
+
+
+def test_no_partial_level_outweighs_an_exact_match() -> None:
+    scorer = Scorer(default_model())
+    raw_typo_beats_exact = False
+    for params, row in zip(scorer.model.comparisons, scorer.weights, strict=True):
+        assert all(w <= row[0] for w in row[1:]), params.name
+        lv = params.levels
+        raw_typo_beats_exact |= len(lv) > 1 and lv[1].m / lv[1].u > lv[0].m / lv[0].u
+    assert raw_typo_beats_exact  # the shipped model has such a level, so the clamp is doing real work

@@ -29,9 +29,18 @@ def make_page(number: int, lines: list[str], kind: str = "other") -> Page:
 
 
 COVER = ["FAX COVER SHEET", "To: Dr. Smith", "From: Front desk", "Pages: 4 (including cover)", "Re: referral"]
-FORM_A = ["Referral Request", "Patient Name: Maria Gonzalez    DOB: 03/14/1962", "Reason for Referral: knee pain"]
+FORM_A = [
+    "Referral Request",
+    "Patient Name: Maria Gonzalez    DOB: 03/14/1962",
+    "Reason for Referral: knee pain",
+]
 FORM_B = ["Referral Request", "Patient Name: Tom Baker    DOB: 1970-01-02", "Reason for Referral: asthma"]
-NOTE_A = ["GONZALEZ, MARIA  DOB: Mar 14, 1962", "Progress Note", "HISTORY OF PRESENT ILLNESS", "Assessment and plan"]
+NOTE_A = [
+    "GONZALEZ, MARIA  DOB: Mar 14, 1962",
+    "Progress Note",
+    "HISTORY OF PRESENT ILLNESS",
+    "Assessment and plan",
+]
 
 
 @pytest.mark.parametrize(
@@ -40,13 +49,27 @@ NOTE_A = ["GONZALEZ, MARIA  DOB: Mar 14, 1962", "Progress Note", "HISTORY OF PRE
         (COVER, "cover_sheet"),
         (FORM_A, "referral_form"),
         (NOTE_A, "clinical_note"),
-        (["Lab Results", "Test  Result  Units  Reference Range  Flag", "Glucose  182  mg/dL  70-99  H"], "lab_result"),
-        (["RADIOLOGY REPORT", "EXAM: MRI right knee", "FINDINGS: tear", "IMPRESSION: medial meniscus tear"],
-         "imaging_report"),
-        (["PATIENT FACE SHEET", "Guarantor: Ann Lee", "Emergency contact: Bob Lee", "Marital status: M"],
-         "demographics"),
-        (["Blue Plan PPO", "Member ID XQZ123", "Group 8812", "RxBIN 610014  RxPCN ADV", "Copay $25"],
-         "insurance_card"),
+        (
+            ["Lab Results", "Test  Result  Units  Reference Range  Flag", "Glucose  182  mg/dL  70-99  H"],
+            "lab_result",
+        ),
+        (
+            [
+                "RADIOLOGY REPORT",
+                "EXAM: MRI right knee",
+                "FINDINGS: tear",
+                "IMPRESSION: medial meniscus tear",
+            ],
+            "imaging_report",
+        ),
+        (
+            ["PATIENT FACE SHEET", "Guarantor: Ann Lee", "Emergency contact: Bob Lee", "Marital status: M"],
+            "demographics",
+        ),
+        (
+            ["Blue Plan PPO", "Member ID XQZ123", "Group 8812", "RxBIN 610014  RxPCN ADV", "Copay $25"],
+            "insurance_card",
+        ),
         (["Thank you."], "other"),
     ],
 )
@@ -55,7 +78,10 @@ def test_classify_page(lines: list[str], kind: str) -> None:
 
 
 def test_weak_pages_continue_the_previous_kind() -> None:
-    pages = [make_page(1, NOTE_A), make_page(2, ["She reports the pain is worse at night.", "Continue ibuprofen."])]
+    pages = [
+        make_page(1, NOTE_A),
+        make_page(2, ["She reports the pain is worse at night.", "Continue ibuprofen."]),
+    ]
     classify_pages(pages)
     assert [p.kind for p in pages] == ["clinical_note", "clinical_note"]
 
@@ -72,18 +98,29 @@ def test_identity_is_read_beside_and_beneath_labels_but_not_from_subscribers() -
 
 
 def test_split_on_patient_change_and_cover_sheets() -> None:
-    pages = [make_page(1, COVER, "cover_sheet"), make_page(2, FORM_A, "referral_form"),
-             make_page(3, NOTE_A, "clinical_note"), make_page(4, FORM_B, "referral_form"),
-             make_page(5, COVER, "cover_sheet"), make_page(6, FORM_B, "referral_form")]
+    pages = [
+        make_page(1, COVER, "cover_sheet"),
+        make_page(2, FORM_A, "referral_form"),
+        make_page(3, NOTE_A, "clinical_note"),
+        make_page(4, FORM_B, "referral_form"),
+        make_page(5, COVER, "cover_sheet"),
+        make_page(6, FORM_B, "referral_form"),
+    ]
     segments = split_packet(pages)
-    assert [s.pages for s in segments] == [[2, 3], [4], [6]]
+    assert [s.pages for s in segments] == [[2, 3], [4], [5, 6]]  # a batch cover joins no referral
     assert [s.reason for s in segments] == ["start", "patient_change", "cover_sheet"]
 
 
 def test_page_of_page_runs_hold_pages_together() -> None:
-    a = make_page(1, [*FORM_A, "Page 1 of 2"], "referral_form")
-    b = make_page(2, ["Patient Name: Maria Gonzales  DOB: 03/14/1926", "Page 2 of 2"], "referral_form")  # OCR slips
-    assert [s.pages for s in split_packet([a, b])] == [[1, 2]]
+    cover = make_page(1, COVER, "cover_sheet")
+    a = make_page(2, [*FORM_A, "Page 1 of 2"], "referral_form")
+    b = make_page(
+        3, ["Patient Name: Maria Gonzales  DOB: 03/14/1926", "Page 2 of 2"], "referral_form"
+    )  # OCR slips
+    assert [s.pages for s in split_packet([cover, a, b])] == [[1, 2, 3]]  # a cover for one referral joins it
+    # A fax machine's counter (page k of the whole call) is no such run: the patient change still splits.
+    a.number, b.number = 1, 2
+    assert [s.pages for s in split_packet([a, b])] == [[1], [2]]
     assert split_packet([]) == []
 
 

@@ -116,3 +116,28 @@ def test_comments_and_history_in_order(store: Store, case_id: int) -> None:
     with store.read() as s:
         kinds = [h.kind for h in actions.history(s, case_id)]
     assert kinds[0] == "state" and "comment" in kinds and "edit" in kinds and "claim" in kinds
+
+
+def test_two_reviewers_racing_for_a_case_one_wins(store: Store, case_id: int) -> None:
+    import threading
+
+    barrier = threading.Barrier(2)
+    outcome: dict[str, str] = {}
+
+    def take(who: str) -> None:
+        try:
+            barrier.wait(timeout=10)  # both start together (SQLite then queues them on its write lock)
+            with store.begin() as s:
+                claims.claim(s, s.get(Case, case_id), who, 30)
+            outcome[who] = "won"
+        except ReviewConflict:
+            outcome[who] = "refused"
+
+    threads = [threading.Thread(target=take, args=(w,)) for w in ("ann", "bob")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(outcome.values()) == ["refused", "won"]
+    with store.read() as s:
+        assert s.get(Case, case_id).assignee == next(w for w, o in outcome.items() if o == "won")

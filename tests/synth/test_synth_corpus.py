@@ -13,7 +13,7 @@ import pymupdf
 import pytest
 
 from referral_intake.contract import Extraction
-from referral_intake.synth import FAMILIES, generate_corpus
+from referral_intake.synth import ALL_FAMILIES, FAMILIES, generate_corpus
 from referral_intake.synth.formats import DATE_FORMATS, PHONE_FORMATS, fmt_date, fmt_phone
 
 SCHEMA = json.loads(Path("/work/shared/contract/referral.schema.json").read_text())
@@ -23,7 +23,7 @@ CARD_PATHS = ("insurance.", "patient.first_name", "patient.last_name")
 @pytest.fixture(scope="module")
 def one_of_each(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     out = tmp_path_factory.mktemp("each")
-    return generate_corpus(out, len(FAMILIES), seed=11, fax_ratio=0.0)
+    return generate_corpus(out, len(ALL_FAMILIES), seed=11, fax_ratio=0.0, families=list(ALL_FAMILIES))
 
 
 def _gold(path: Path) -> dict[str, Any]:
@@ -67,7 +67,7 @@ def _printed(value: Any, path: str, text: str, digits: str, squashed: str) -> bo
 
 def test_every_family_renders_and_gold_validates(one_of_each: list[Path]) -> None:
     families = {_truth(p)["family"] for p in one_of_each}
-    assert families == set(FAMILIES) and len(FAMILIES) >= 12
+    assert families == set(ALL_FAMILIES) and len(FAMILIES) >= 12
     for path in one_of_each:
         gold = _gold(path)
         jsonschema.validate(gold, SCHEMA)
@@ -75,7 +75,7 @@ def test_every_family_renders_and_gold_validates(one_of_each: list[Path]) -> Non
         assert ext.document.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
         doc = pymupdf.open(path)
         assert ext.document.page_count == doc.page_count == len(ext.document.pages)
-        assert ext.referrals, path.name
+        assert bool(ext.referrals) is (_truth(path)["family"] != "not_a_referral"), path.name
         for ref in ext.referrals:
             assert ref.pages and all(1 <= p <= doc.page_count for p in ref.pages)
             assert ref.patient.last_name and ref.patient.last_name.value
@@ -112,19 +112,19 @@ def test_pages_render_to_non_trivial_png(one_of_each: list[Path], tmp_path: Path
         page.get_pixmap(dpi=50).save(png)
         arr = np.asarray(Image.open(png).convert("L"))
         dark = float((arr < 128).mean())
-        assert 0.004 < dark < 0.5, (path.name, dark)
+        assert 0.002 < dark < 0.5, (path.name, dark)
         assert len(page.get_text().split()) > 15, path.name
 
 
 def test_same_seed_same_corpus_other_seed_differs(tmp_path: Path) -> None:
-    a = generate_corpus(tmp_path / "a", 2, seed=5, fax_ratio=0.5)
-    b = generate_corpus(tmp_path / "b", 2, seed=5, fax_ratio=0.5)
-    c = generate_corpus(tmp_path / "c", 2, seed=6, fax_ratio=0.5)
-    assert {_truth(x)["fax"] for x in a} == {True, False}, "both born-digital and faxed bytes are compared"
-    for x, y in zip(a, b, strict=True):
-        assert x.name == y.name and x.read_bytes() == y.read_bytes()
-        assert _gold(x) == _gold(y) and _truth(x) == _truth(y)
-    assert [_gold(x)["document"]["sha256"] for x in a] != [_gold(x)["document"]["sha256"] for x in c]
+    for ratio in (0.0, 1.0):  # born-digital and faxed bytes alike
+        a = generate_corpus(tmp_path / f"a{ratio}", 1, seed=5, fax_ratio=ratio)
+        b = generate_corpus(tmp_path / f"b{ratio}", 1, seed=5, fax_ratio=ratio)
+        assert _truth(a[0])["fax"] is (ratio == 1.0)
+        assert a[0].name == b[0].name and a[0].read_bytes() == b[0].read_bytes()
+        assert _gold(a[0]) == _gold(b[0]) and _truth(a[0]) == _truth(b[0])
+    c = generate_corpus(tmp_path / "c", 1, seed=6, fax_ratio=1.0)
+    assert _gold(c[0])["document"]["sha256"] != _gold(a[0])["document"]["sha256"]
 
 
 def test_multi_patient_packet_splits_into_referrals(one_of_each: list[Path]) -> None:
@@ -142,3 +142,16 @@ def test_subscriber_not_patient_has_subscriber(one_of_each: list[Path]) -> None:
     cov = Extraction.model_validate(_gold(path)).referrals[0].insurance[0]
     assert cov.subscriber_name and cov.subscriber_name.value
     assert cov.subscriber_relationship and cov.subscriber_relationship.value in ("Spouse", "Child")
+
+
+def test_no_text_off_the_page_or_drawn_over_other_text(one_of_each: list[Path]) -> None:
+    for path in one_of_each:
+        for pno, page in enumerate(pymupdf.open(path)):
+            words = page.get_text("words")
+            for w in words:
+                assert w[0] >= 0 and w[1] >= 0 and w[2] <= 612.5 and w[3] <= 792.5, (path.name, pno, w[4])
+            for i, a in enumerate(words):
+                for b in words[i + 1 :]:
+                    ix, iy = min(a[2], b[2]) - max(a[0], b[0]), min(a[3], b[3]) - max(a[1], b[1])
+                    small = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+                    assert not (ix > 1 and iy > 2 and ix * iy > 0.3 * small), (path.name, pno, a[4], b[4])

@@ -37,6 +37,11 @@ def get_user(session: Session, username: str) -> User | None:
     return session.execute(select(User).where(User.username == username)).scalar_one_or_none()
 
 
+def find_user(session: Session, username: str) -> User | None:
+    """The user with this name, or None (the name the demo seeding uses)."""
+    return get_user(session, username)
+
+
 def create_user(session: Session, username: str, role: str, password: str, *, actor: str = "system") -> str:
     """Add a user with a fresh TOTP secret; returns the otpauth:// enrolment URI (show it once)."""
     username = username.strip()

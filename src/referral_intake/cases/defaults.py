@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from referral_intake.cases.deps import EligibilityFn, ExtractFn, MatchFn, ReadFn
+from referral_intake.cases.deps import DuplicateFn, EligibilityFn, ExtractFn, MatchFn, ReadFn
 from referral_intake.contract import Extraction, Referral
 from referral_intake.reading.model import ReadDocument
 from referral_intake.settings import Settings
@@ -42,10 +42,11 @@ def extractor(settings: Settings, store: Store | None = None) -> ExtractFn:
 
 
 def matcher(settings: Settings, store: Store) -> MatchFn:
+    """Match against the EHR's charts (the first readable connector, else the embedded EHR), audited."""
+    from referral_intake.ehr.registry import build_reader
     from referral_intake.matching import match_referral
-    from referral_intake.matching.embedded_ehr import EmbeddedEhr
 
-    ehr = EmbeddedEhr(store)
+    ehr = build_reader(settings, store)
 
     def match(referral: Referral) -> dict[str, Any]:
         result: dict[str, Any] = match_referral(referral, ehr, settings.matching).model_dump(mode="json")
@@ -66,5 +67,47 @@ def eligibility(settings: Settings, store: Store) -> EligibilityFn:
 
 
 def connector_names(settings: Settings) -> list[str]:
-    names = [str(c.get("name") or c.get("kind")) for c in settings.ehr_connectors]
-    return names or ["embedded"]
+    from referral_intake.ehr.registry import connector_names as names
+
+    return names(settings)
+
+
+def duplicate_finder(settings: Settings, store: Store) -> DuplicateFn:
+    """The same patient and reason from the same window, among recent cases of other documents."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from referral_intake.matching import RecentReferral, find_duplicate_referral
+    from referral_intake.store.base import utcnow
+    from referral_intake.store.tables import Case
+
+    window = settings.matching.duplicate_window_days
+
+    def find(referral: Referral, case_id: int, patient_id: str | None) -> dict[str, Any] | None:
+        since = utcnow() - timedelta(days=window)
+        with store.read() as session:
+            me = session.get(Case, case_id)
+            rows = session.execute(
+                select(Case.id, Case.created_at, Case.extraction, Case.patient_ref)
+                .where(Case.created_at >= since, Case.id != case_id, Case.extraction.is_not(None))
+                .where(Case.state.not_in(["rejected", "duplicate"]))
+                .where(Case.document_id != (me.document_id if me else -1))
+                .order_by(Case.id.desc())
+                .limit(2000)
+            ).all()
+        recent = []
+        for cid, created, extraction, ref in rows:
+            ext = Extraction.model_validate(extraction)
+            if ext.referrals:
+                recent.append(RecentReferral.from_referral(ext.referrals[0], created, case_id=cid, patient_id=ref))
+        new = RecentReferral.from_referral(referral, utcnow(), case_id=case_id, patient_id=patient_id)
+        hit = find_duplicate_referral(
+            new, recent, window, min_reason_similarity=settings.matching.duplicate_reason_similarity
+        )
+        if hit is None:
+            return None
+        found: dict[str, Any] = hit.model_dump(mode="json")
+        return found
+
+    return find

@@ -20,6 +20,11 @@ ReadFn = Callable[[bytes, str | None], ReadDocument]
 ExtractFn = Callable[[ReadDocument], Extraction]
 MatchFn = Callable[[Referral], dict[str, Any]]
 EligibilityFn = Callable[[Referral], dict[str, Any]]
+DuplicateFn = Callable[[Referral, int, str | None], dict[str, Any] | None]  # (referral, case id, patient id)
+
+
+def no_duplicates(referral: Referral, case_id: int, patient_id: str | None) -> dict[str, Any] | None:
+    return None
 
 
 @dataclass
@@ -32,6 +37,7 @@ class Deps:
     match: MatchFn
     check_eligibility: EligibilityFn
     connectors: list[str] = field(default_factory=list)
+    find_duplicate: DuplicateFn = no_duplicates
 
 
 def open_vault(settings: Settings) -> Vault:
@@ -52,6 +58,7 @@ def build_deps(settings: Settings, store: Store, **overrides: Any) -> Deps:
         "match": overrides.pop("match", None) or defaults.matcher(settings, store),
         "check_eligibility": overrides.pop("check_eligibility", None) or defaults.eligibility(settings, store),
         "connectors": overrides.pop("connectors", None) or defaults.connector_names(settings),
+        "find_duplicate": overrides.pop("find_duplicate", None) or defaults.duplicate_finder(settings, store),
     }
     vault = overrides.pop("vault", None) or open_vault(settings)
     return Deps(settings=settings, store=store, vault=vault, **parts)

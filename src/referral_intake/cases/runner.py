@@ -78,6 +78,7 @@ class Worker:
                 extraction=case.extraction,
                 match=case.match,
                 eligibility=case.eligibility,
+                pages=list(case.pages) if case.pages else None,
             )
 
     def _give_up(self, session: Any, case: Case) -> None:

@@ -16,7 +16,7 @@ from referral_intake.cases.routing import review_reasons
 from referral_intake.cases.states import State
 from referral_intake.contract import Extraction, Referral
 from referral_intake.errors import UnreadableDocument
-from referral_intake.reading.model import document_from_dict, document_to_dict
+from referral_intake.reading.model import Segment, document_from_dict, document_to_dict
 
 _eligibility_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="eligibility")
 
@@ -42,6 +42,7 @@ class CaseInput:
     extraction: dict[str, Any] | None
     match: dict[str, Any] | None
     eligibility: dict[str, Any] | None
+    pages: list[int] | None = None  # a case split from a packet: only these pages are its own
 
 
 @dataclass
@@ -69,6 +70,10 @@ def read_stage(case: CaseInput, deps: Deps) -> StageOutput:
                 "review_reasons": [f"unreadable: {exc.reason}"],
             },
         )
+    if case.pages:  # a person split this case off a packet: it is these pages, one referral
+        own = set(case.pages)
+        doc.pages = [p for p in doc.pages if p.number in own]
+        doc.segments = [Segment(sorted(own))]
     detail = {"pages": len(doc.pages), "media_type": doc.media_type, "segments": len(doc.segments)}
     return StageOutput(
         steps=[Step(State.READ, "read", _ms(start), detail)], updates={"read_result": document_to_dict(doc)}
@@ -112,6 +117,9 @@ def match_and_verify_stage(case: CaseInput, deps: Deps) -> StageOutput:
     start = time.perf_counter()
     future = _eligibility_pool.submit(_timed, deps.check_eligibility, referral)
     match = deps.match(referral)
+    duplicate = deps.find_duplicate(referral, case.id, match.get("patient_id"))
+    if duplicate is not None:  # a person confirms; the router never drops a referral on its own
+        match = {**match, "duplicate_of": duplicate.get("duplicate_of"), "duplicate": duplicate}
     match_ms = _ms(start)
     try:
         eligibility, elig_ms = future.result(timeout=deps.settings.eligibility.timeout_seconds + 5)
@@ -123,7 +131,11 @@ def match_and_verify_stage(case: CaseInput, deps: Deps) -> StageOutput:
             Step(State.MATCHED, "match", match_ms, {"decision": match.get("decision")}),
             Step(State.VERIFIED, "eligibility", elig_ms, {"status": eligibility.get("status")}),
         ],
-        updates={"match": match, "eligibility": eligibility, "patient_ref": match.get("patient_id")},
+        updates={
+            "match": match,
+            "eligibility": eligibility,
+            "patient_ref": match.get("patient_id") if match.get("decision") == "link" else None,
+        },
     )
 
 

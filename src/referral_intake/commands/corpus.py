@@ -18,11 +18,19 @@ def synth(
     ehr_out: Annotated[
         Path | None, typer.Option("--ehr-out", help="Also write the synthetic EHR population CSV.")
     ] = None,
+    family: Annotated[
+        list[str] | None, typer.Option("--family", help="Only these layout families (repeatable).")
+    ] = None,
 ) -> None:
     """Write N synthetic referral documents, each with NAME.gold.json (contract format) and NAME.truth.json."""
+    from referral_intake.errors import ConfigurationError
     from referral_intake.synth import generate_corpus  # heavy imports only when the command runs
 
-    paths = generate_corpus(out, n, seed, fax_ratio=fax_ratio, ehr_out=ehr_out)
+    try:
+        paths = generate_corpus(out, n, seed, fax_ratio=fax_ratio, ehr_out=ehr_out, families=family or None)
+    except ConfigurationError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
     typer.echo(
         f"wrote {len(paths)} documents to {out}" + (f"; EHR population to {ehr_out}" if ehr_out else "")
     )

@@ -92,6 +92,10 @@ def dedupe(
     model: Annotated[
         Path | None, typer.Option(help="Matching model JSON (default: the configured/shipped one).")
     ] = None,
+    train: Annotated[
+        bool,
+        typer.Option("--train", help="Estimate the model from these records first (EM on the data itself)."),
+    ] = False,
     table: TableOpt = None,
     config: ConfigOpt = None,
 ) -> None:
@@ -109,7 +113,12 @@ def dedupe(
 
     settings = settings_from(config)
     people, rows, source = _load(file, table, config)
-    fs = FsModel.load(model) if model else resolve_model(settings.matching)
+    if train:
+        from referral_intake.matching.train import train as train_model
+
+        fs = train_model(people, source=source)
+    else:
+        fs = FsModel.load(model) if model else resolve_model(settings.matching)
     scorer = scorer_for(fs)
     t = settings.matching.link_threshold if threshold is None else threshold
     pairs = candidate_pairs(people)

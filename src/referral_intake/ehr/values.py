@@ -86,7 +86,7 @@ def _provider(prefix: str, p: Provider | None) -> dict[str, Any]:
 
 
 def referral_params(request: ExportRequest, idempotency_key: str) -> dict[str, Any]:
-    """Every value a mapping may bind, keyed by stable names (documented in ehr/sql/README section)."""
+    """Every value a mapping may bind, keyed by stable names (the `:name` parameters of the mapping files)."""
     r: Referral = request.referral
     p = r.patient
     dob = as_date(value(p.date_of_birth))

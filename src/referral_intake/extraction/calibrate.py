@@ -52,21 +52,22 @@ def value_matches(path: str, got: Any, gold: Any) -> bool:
 
 
 def align(ext: list[Referral], gold: list[Referral]) -> list[tuple[int, int]]:
-    """Pair extracted and gold referrals by shared pages (packets), falling back to order."""
-    pairs: list[tuple[int, int]] = []
+    """Pair extracted and gold referrals by shared pages (packets), largest overlaps first; then by order."""
+    scored = sorted(
+        ((len(set(e.pages) & set(g.pages)), i, j) for i, e in enumerate(ext) for j, g in enumerate(gold)),
+        reverse=True,
+    )
+    pairs: dict[int, int] = {}
     used: set[int] = set()
-    for i, e in enumerate(ext):
-        best, best_ov = -1, 0
-        for j, g in enumerate(gold):
-            ov = len(set(e.pages) & set(g.pages))
-            if j not in used and ov > best_ov:
-                best, best_ov = j, ov
-        if best < 0 and i < len(gold) and i not in used:
-            best = i
-        if best >= 0:
-            used.add(best)
-            pairs.append((i, best))
-    return pairs
+    for ov, i, j in scored:
+        if ov > 0 and i not in pairs and j not in used:
+            pairs[i] = j
+            used.add(j)
+    for i in range(len(ext)):
+        if i not in pairs and i < len(gold) and i not in used:
+            pairs[i] = i
+            used.add(i)
+    return sorted(pairs.items())
 
 
 def gold_lookup(g: Referral) -> dict[str, Any]:
@@ -165,7 +166,7 @@ def read_corpus(corpus: Path, cache: Path | None = None) -> Iterable[tuple[ReadD
 def calibrate(
     data: list[tuple[dict[str, float], bool, str]], threshold: float = 0.95, target: float = 0.999
 ) -> dict[str, Any]:
-    names = list(FEATURE_NAMES)
+    names = list(FEATURE_NAMES) + sorted({k for f, _, _ in data for k in f} - set(FEATURE_NAMES))
     x = np.array([[1.0] + [f.get(n, 0.0) for n in names] for f, _, _ in data])
     y = np.array([1.0 if ok else 0.0 for _, ok, _ in data])
     # Evidence must act in its own direction (more agreement never lowers confidence): a weight fitted with
@@ -174,8 +175,11 @@ def calibrate(
     for _ in range(len(names)):
         w = np.zeros(x.shape[1])
         w[keep] = fit_logistic(x[:, keep], y)
-        wrong = [i for i, n in enumerate(names, start=1) if keep[i] and (
-            (n in POSITIVE and w[i] < 0) or (n in NEGATIVE and w[i] > 0))]
+        wrong = [
+            i
+            for i, n in enumerate(names, start=1)
+            if keep[i] and ((n in POSITIVE and w[i] < 0) or (n in NEGATIVE and w[i] > 0))
+        ]
         if not wrong:
             break
         keep[wrong] = False

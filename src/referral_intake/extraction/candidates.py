@@ -69,7 +69,15 @@ def resolve_role(key: str, label_role: str | None, section_role: str | None) -> 
     if section_role is not None and key in ROLE_KEYS.get(section_role, frozenset()):
         return section_role, "section"
     if section_role == OTHER and key not in (
-        "dob", "date", "urgency", "reason", "diagnosis", "procedure", "auth", "summary"):
+        "dob",
+        "date",
+        "urgency",
+        "reason",
+        "diagnosis",
+        "procedure",
+        "auth",
+        "summary",
+    ):
         return None, "none"  # an emergency contact's phone, a pharmacy's fax: nobody's field here
     if key in DEFAULT_ROLE:
         return DEFAULT_ROLE[key], "default"
@@ -204,7 +212,7 @@ def _address(prefix: str, key: str, text: str, src: Source) -> list[Candidate]:
             if zip_:
                 out.append(_mk(f"{prefix}.address.postal_code", zip_, src, "shape"))
     elif key == "city" and not any(c.isdigit() for c in text):
-        out.append(_mk(f"{prefix}.address.city", text, src, "none"))
+        out.append(_mk(f"{prefix}.address.city", text.rstrip("."), src, "none"))
     elif key == "state" and (st := nz.parse_state(text)):
         out.append(_mk(f"{prefix}.address.state", st, src, "strong"))
     elif key == "zip" and (z := nz.parse_zip(text)):
@@ -328,13 +336,12 @@ def _referral(key: str, text: str, src: Source) -> list[Candidate]:
         d = nz.find_date(text, kind="recent")
         return [_mk("referral_date", d.isoformat(), src, "strong")] if d else []
     if key == "urgency":
-        for tok in re.split(r"[\s/,]+", text):
-            u = va.urgency_word(tok)
-            if u:
-                return [_mk("urgency", u, src, "strong")]
-        return []
+        found = {u for tok in re.split(r"[\s/,|]+", text) if (u := va.urgency_word(tok))}
+        # "Routine / Urgent / STAT" with the choice marked by a drawing we cannot see: no value.
+        return [_mk("urgency", found.pop(), src, "strong")] if len(found) == 1 else []
     if key in ("reason", "summary"):
         path = "reason" if key == "reason" else "clinical_summary"
+        text = text.rstrip(" .;,")
         return [_mk(path, text, src, "none")] if len(text) > 2 else []
     if key == "auth":
         v = nz.normalize_id(text)
@@ -352,9 +359,16 @@ def _referral(key: str, text: str, src: Source) -> list[Candidate]:
                 out.append(_mk("procedures", code, src, "shape", description=desc))
         return out
     if key in ("medications", "allergies"):
-        items = [nz.clean(x) for x in re.split(r";|\u2022|\n|,(?![^()]*\))", text)]
-        return [_mk(key, x, src, "none") for x in items if len(x) > 1]
+        items = [nz.clean(x).rstrip(" .;,") for x in re.split(r";|\u2022|\n|,(?![^()]*\))", text)]
+        # "None", "NKDA", "No known drug allergies" state an empty list, not an item.
+        return [_mk(key, x, src, "none") for x in items if len(x) > 1 and not _NONE_ITEM.fullmatch(x)]
     return []
+
+
+_NONE_ITEM = re.compile(
+    r"(?i)(none|nkda|nka|n/?a|nil|no known (drug )?allergies|no (current |active )?medications|"
+    r"none (reported|known)|denies|no allergies)\.?"
+)
 
 
 def _description_after(text: str, end: int) -> str | None:
@@ -374,5 +388,7 @@ def diagnosis_codes(text: str, src: Source, *, dotted_only: bool = False) -> lis
     for m in pattern.finditer(text):
         code = va.icd10_valid(m.group(0))
         if code:
-            out.append(_mk("diagnoses", code, src, "strong", description=_description_after(text, m.end())))
+            # A category code ("M17") is real but rarely what was meant on a referral: shape only.
+            valid = "strong" if va.icd10_valid(code, billable_only=True) else "shape"
+            out.append(_mk("diagnoses", code, src, valid, description=_description_after(text, m.end())))
     return out

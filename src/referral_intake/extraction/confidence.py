@@ -61,7 +61,14 @@ def features(ch: Choice, ocr_page: bool) -> dict[str, float]:
     kind = field_kind(ch.path)
     for k in KINDS:
         f[f"k_{k}"] = 1.0 if kind == k else 0.0
+    # Each field has its own base rate (a DOB is easier than a practice name): one indicator per field.
+    f["f_" + field_slot(ch.path)] = 1.0
     return f
+
+
+def field_slot(path: str) -> str:
+    """`insurance.0.member_id` -> `insurance.member_id`; `diagnoses.2.code` -> `diagnoses.code`."""
+    return ".".join(p for p in path.split(".") if not p.isdigit())
 
 
 FEATURE_NAMES: tuple[str, ...] = tuple(

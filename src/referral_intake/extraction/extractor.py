@@ -138,12 +138,28 @@ def _page_identity(cands: list[Candidate]) -> tuple[str | None, str | None]:
     return (last[1] if last else None, dob[1] if dob else None)
 
 
+def same_surname(a: str, b: str) -> bool:
+    """ "De La Cruz" and "LA CRUZ" (a banner that dropped a particle), or one OCR slip, are the same surname."""
+    a, b = a.lower(), b.lower()
+    return fuzz.ratio(a, b) >= 85 or (min(len(a), len(b)) >= 4 and (a.endswith(b) or b.endswith(a)))
+
+
 def refine_segments(segments: list[list[int]], page_cands: dict[int, list[Candidate]]) -> list[list[int]]:
     """Split a segment where a page names a different patient (DOB, else last name) than the pages before.
 
     The packet splitter in reading decides first; this catches a page it left with the wrong patient, the
     costliest error a referral inbox makes (a page filed to the wrong chart).
     """
+    # Pages the splitter left out belong with the segment that follows them (else the last one).
+    covered = {p for seg in segments for p in seg}
+    segments = [list(s) for s in segments]
+    for pno in sorted(set(page_cands) - covered):
+        nxt = next((s for s in segments if s and min(s) > pno), segments[-1] if segments else None)
+        if nxt is None:
+            segments.append([pno])
+        else:
+            nxt.append(pno)
+            nxt.sort()
     out: list[list[int]] = []
     for seg in segments:
         cur: list[int] = []
@@ -151,7 +167,7 @@ def refine_segments(segments: list[list[int]], page_cands: dict[int, list[Candid
         cur_dob: str | None = None
         for pno in seg:
             last, dob = _page_identity(page_cands.get(pno, []))
-            same_last = last is not None and cur_last is not None and fuzz.ratio(last, cur_last) >= 85
+            same_last = last is not None and cur_last is not None and same_surname(last, cur_last)
             diff_last = last is not None and cur_last is not None and not same_last
             same_dob = dob is not None and dob == cur_dob
             diff_dob = dob is not None and cur_dob is not None and dob != cur_dob
@@ -169,21 +185,35 @@ def refine_segments(segments: list[list[int]], page_cands: dict[int, list[Candid
 
 def _merge_same_patient(pieces: list[list[int]], page_cands: dict[int, list[Candidate]]) -> list[list[int]]:
     """Join neighbouring pieces that name the same patient (same last name and DOB) into one referral."""
-    merged: list[list[int]] = []
-    prev_id: tuple[str | None, str | None] = (None, None)
+    # A piece naming no patient at all (a fax cover sheet) belongs to the referral it precedes.
+    anchored: list[list[int]] = []
+    pending: list[int] = []
     for piece in pieces:
         ids = [_page_identity(page_cands.get(p, [])) for p in piece]
-        ident = next((i for i in ids if i[0] and i[1]), (None, None))
-        if (
-            merged
-            and ident[0] and ident[1] and prev_id[0] and prev_id[1]
-            and ident[1] == prev_id[1]
-            and fuzz.ratio(ident[0], prev_id[0]) >= 85
-        ):
+        if not any(i[0] or i[1] for i in ids):
+            pending.extend(piece)
+            continue
+        anchored.append(pending + piece)
+        pending = []
+    if pending:
+        if anchored:
+            anchored[-1].extend(pending)
+        else:
+            anchored.append(pending)
+    merged: list[list[int]] = []
+    prev: tuple[str | None, str | None] = (None, None)
+    for piece in anchored:
+        ids = [_page_identity(page_cands.get(p, [])) for p in piece]
+        last = next((i[0] for i in ids if i[0]), None)
+        dob = next((i[1] for i in ids if i[1]), None)
+        same_dob = dob is not None and dob == prev[1]
+        surname_ok = last is None or prev[0] is None or same_surname(last, prev[0])
+        if merged and same_dob and surname_ok:
             merged[-1].extend(piece)
+            prev = (prev[0] or last, prev[1])
         else:
             merged.append(list(piece))
-            prev_id = ident
+            prev = (last, dob)
     return merged
 
 

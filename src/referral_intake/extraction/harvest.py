@@ -4,6 +4,7 @@ column or over several lines) and its role (label words, section, default), and 
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from referral_intake.extraction import normalize as nz
@@ -11,6 +12,7 @@ from referral_intake.extraction.candidates import Candidate, Source, emit, resol
 from referral_intake.extraction.layout import (
     Cell,
     LabelSpan,
+    Line,
     PageLayout,
     cell_below,
     cell_is_label_only,
@@ -26,6 +28,12 @@ from referral_intake.reading.model import Word
 MULTILINE_KEYS = frozenset({"reason", "summary", "medications", "allergies", "diagnosis", "procedure"})
 LIST_KEYS = frozenset({"medications", "allergies", "diagnosis", "procedure"})
 _STOP_NO_COLON = frozenset({"to", "from", "re", "id", "member", "first", "last", "date", "sent", "name"})
+
+
+_NAME_KEYS = frozenset({"name", "first_name", "last_name", "middle_name", "subscriber"})
+_PARTICLES = frozenset(
+    {"van", "von", "de", "del", "della", "der", "da", "di", "la", "le", "du", "st", "y", "bin"}
+)
 
 
 def _label_ok_without_colon(span: LabelSpan, rest: list[Word]) -> bool:
@@ -45,11 +53,40 @@ def _label_ok_without_colon(span: LabelSpan, rest: list[Word]) -> bool:
         return nz.PHONE_RE.search(text) is not None
     if key in ("mrn", "member_id", "group", "auth"):
         return any(c.isdigit() for c in text) and words >= 1 and " ".join(w.text for w in rest).count(" ") < 2
-    return False
+    if span.label.strength < 0.8 and words < 2:
+        return False
+    if key in _NAME_KEYS:
+        # "Name Schmidt, Jonathan J" yes; "Patient reports the symptoms" no: names are capitalised.
+        return all(w.text[:1].isupper() or w.text.lower() in _PARTICLES for w in rest) and len(rest) <= 6
+    if key in ("sex", "state", "zip", "csz", "address", "city", "language", "relationship", "urgency"):
+        return len(rest) <= 8  # the normalizer decides whether the words read as that kind of value
+    return (
+        key
+        in (
+            "payer",
+            "plan",
+            "organization",
+            "specialty",
+            "reason",
+            "summary",
+            "diagnosis",
+            "procedure",
+            "medications",
+            "allergies",
+            "credentials",
+        )
+        and rest[0].text[:1].isalnum()
+    )
+
+
+def _wrapped(layout: PageLayout, line: Line) -> bool:
+    """Does this line run to the right margin (so the text wraps onto the next)?"""
+    right = max((ln.cells[-1].x1 for ln in layout.lines), default=0.0)
+    return line.cells[-1].x1 >= right - 0.12 * layout.page.width
 
 
 def _continuation(
-    layout: PageLayout, li: int, xs: tuple[float, ...], max_lines: int
+    layout: PageLayout, li: int, xs: tuple[float, ...], max_lines: int, wrap_x: float | None = None
 ) -> list[tuple[int, Cell]]:
     """Unlabelled cells directly below, starting near x0 (wrapped text, list items, an address's second line)."""
     out: list[tuple[int, Cell]] = []
@@ -60,8 +97,11 @@ def _continuation(
         if ln.y0 - prev_y1 > 1.1 * layout.line_height:
             break
         cell = ln.cells[0]  # a cell further left than the value means a new row, not a wrapped value
-        if not any(abs(cell.x0 - x) < 0.8 * layout.line_height + 6 for x in xs):
+        near = [x for x in xs if abs(cell.x0 - x) < 0.8 * layout.line_height + 6]
+        if not near:
             break
+        if wrap_x is not None and abs(cell.x0 - wrap_x) < 6 and not _wrapped(layout, lines[lj - 1]):
+            break  # back at the margin after a short line: a new paragraph, not the value wrapping
         if starts_with_label(cell) or is_section_header(cell):
             break
         out.append((lj, cell))
@@ -116,15 +156,21 @@ def harvest_labels(layout: PageLayout) -> list[Candidate]:
                             used_below.add(id(vcell))
                 if not vwords:
                     continue
+                if lab.key == "urgency" and method in ("right", "below"):
+                    # An options row ("Routine  Urgent  STAT") is one value, whichever cell was picked.
+                    vwords = [w for c in layout.lines[vline].cells if c.x0 >= vcell.x0 - 2 for w in c.words]
                 strength = lab.strength * (1.0 if span.colon or method == "table" else 0.85)
                 sources = [Source(pno, vwords, method, strength, role_src)]
                 if lab.key in MULTILINE_KEYS or lab.key == "address":
-                    more = _continuation(layout, vline, (vcell.x0, vwords[0].x0), 12)
+                    # An inline value may wrap back to the label's margin only if its line ran full width.
+                    wrap_x = vcell.x0 if method == "inline" and vcell.x0 < vwords[0].x0 - 6 else None
+                    more = _continuation(layout, vline, (vcell.x0, vwords[0].x0), 12, wrap_x)
                     if lab.key == "address":
                         more = [
                             m
                             for m in more[:2]
                             if nz.parse_city_state_zip(m[1].text)
+                            or re.search(r"\b[A-Z]{2}\.?\s+\d{5}(?:-\d{4})?$", m[1].text.strip())
                             or re.match(r"(?i)(apt|suite|ste|unit|#|bldg|floor|fl)\b", m[1].text)
                         ]
                         if more:
@@ -138,6 +184,9 @@ def harvest_labels(layout: PageLayout) -> list[Candidate]:
                                 )
                             ]
                     elif lab.key in LIST_KEYS:
+                        if k + 1 < len(cell.labels):
+                            more = []  # another label follows in the cell: the value ended there
+                        more = list(itertools.takewhile(lambda m: len(m[1].words) <= 10, more))
                         sources += [Source(pno, list(c.words), method, strength, role_src) for _, c in more]
                     elif more:
                         sources = [
@@ -150,7 +199,12 @@ def harvest_labels(layout: PageLayout) -> list[Candidate]:
                             )
                         ]
                 for src in sources:
-                    out.extend(emit(role, lab.key, src))
+                    got = emit(role, lab.key, src)
+                    if not got and lab.key == "member_id" and nz.parse_name(src.text) is not None:
+                        # "Member: Katherine E. Jones" names the member (the patient), not an id.
+                        weaker = Source(src.page, src.words, src.method, src.strength * 0.7, "default")
+                        got = emit(PATIENT, "name", weaker)
+                    out.extend(got)
     out.extend(_blocks(layout))
     return out
 

@@ -9,7 +9,6 @@ pdfplumber/docling were considered for line building, but they work on PDFs, whi
 from __future__ import annotations
 
 import itertools
-import itertools
 import re
 import statistics
 from dataclasses import dataclass, field
@@ -253,7 +252,14 @@ def find_labels(cell: Cell) -> list[LabelSpan]:
         for j in range(min(len(toks), MAX_LABEL_WORDS), 0, -1):
             phrase = norm_label(" ".join(toks[:j]))
             lab = table.get(phrase)
-            if lab is not None:
+            # Without a colon, a label opens a value only when digits follow ("DOB 3/4/55", "NPI 123..."):
+            # "State Medicaid" is a plan name, not the label "State".
+            if lab is not None and (
+                j == len(toks)
+                or lab.strength >= 0.8
+                or j >= 2
+                or any(ch.isdigit() for t in toks[j:] for ch in t)
+            ):
                 spans.insert(0, LabelSpan(lab, 0, j, len(toks), False))
                 break
     if not spans and toks and _unknown_label_end(toks):
@@ -310,12 +316,23 @@ def analyze(page: Page) -> PageLayout:
                 header_cells.append((cell, role))
         for k, (cell, role) in enumerate(header_cells):
             x1 = header_cells[k + 1][0].x0 - 1 if k + 1 < len(header_cells) else page.width + 1
+            # A header sharing its line with another column's content ends where that content starts
+            # (its own value, right of a bare "Referred To:", excepted).
+            right = sorted(c.x0 for c in line.cells if c.x0 > cell.x1 + 4 and c.x0 < x1)
+            bare = not cell.labels or cell.labels[0].end >= len(cell.words)
+            if bare and cell.labels and right_value_of(line, cell):
+                right = right[1:]
+            if right:
+                x1 = right[0] - 1
             sections.append(Section(role, line.y1, cell.x0, x1, li))
     layout = PageLayout(page, lines, sections, lh)
     _letterhead(layout)
     return layout
 
 
+_DATE_ONLY = re.compile(
+    r"(?i)(date:?\s*)?[A-Za-z]{3,9}\.? \d{1,2},? \d{4}|\d{1,2}[/\-. ][A-Za-z0-9]{1,9}[/\-. ]\d{2,4}"
+)
 _LETTERHEAD_KEYS = frozenset({"phone", "fax", "email", "address", "npi", "csz"})
 
 
@@ -329,10 +346,20 @@ def _letterhead(layout: PageLayout) -> None:
             break
         if any(span.label.key not in _LETTERHEAD_KEYS for c in line.cells for span in c.labels):
             break
+        if li > 1 and line.y0 - layout.lines[li - 1].y1 > 1.2 * layout.line_height:
+            break  # a blank line closes the letterhead (the addressee block follows)
+        if len(line.cells) == 1 and _DATE_ONLY.fullmatch(line.cells[0].text.strip()):
+            break
         end = li
     if end >= 0:
         layout.letterhead_end = end
         layout.sections.append(Section(REFERRING, 0.0, -1e9, 1e9, 0, "letterhead"))
+
+
+def right_value_of(line: Line, cell: Cell) -> bool:
+    """Is the cell right of this one an unlabelled value (so "Referred To:  Dr. X" is a label with a value)?"""
+    i = line.cells.index(cell)
+    return i + 1 < len(line.cells) and not line.cells[i + 1].labels
 
 
 def value_words(cell: Cell, span: LabelSpan) -> list[Word]:

@@ -85,7 +85,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     "diagnosis": ("diagnosis", "diagnoses", "dx", "icd 10", "icd10", "icd", "diagnosis code", "dx code",
                   "icd 10 code", "icd 10 cm", "diagnosis codes", "icd codes", "icd 10 codes", "dx codes",
                   "primary diagnosis", "secondary diagnosis", "diagnosis icd 10", "diagnosis s",
-                  "working diagnosis", "problem", "indication"),
+                  "working diagnosis", "problem", "indication", "relevant diagnoses", "pertinent diagnoses",
+                  "problem list", "active problems", "impression", "diagnoses icd 10", "dx icd 10", "icd 10 dx"),
     "procedure": ("procedure", "cpt", "cpt code", "procedure code", "services requested", "service requested",
                   "hcpcs", "cpt codes", "procedures", "procedure codes", "cpt hcpcs", "requested procedure",
                   "requested service", "requested services", "order", "procedure requested", "cpt s"),
@@ -119,7 +120,8 @@ ROLE_PREFIXES: dict[str, tuple[str, ...]] = {
     REFERRED_TO: ("referred to", "refer to", "receiving", "receiving provider", "consultant", "consulting",
                   "specialist", "to", "referral to", "referring to", "consulting provider", "receiving physician",
                   "referred to provider", "referred to physician", "rendering provider", "servicing provider",
-                  "receiving practice", "consultant provider", "referred to practice", "referred to clinic"),
+                  "receiving practice", "consultant provider", "referred to practice", "referred to clinic",
+                  "servicing", "rendering", "treating", "specialist s", "accepting", "accepting provider"),
     REFERRAL: ("referral",),
 }  # fmt: skip
 
@@ -215,8 +217,20 @@ def norm_label(text: str) -> str:
     t = re.sub(r"\b([a-z])\.(?=[a-z]\.)", r"\1", t)  # D.O.B. -> DOB.
     t = re.sub(r"\b([a-z])\.([a-z])\.?", r"\1\2", t)
     t = re.sub(r"[^a-z0-9 ]+", " ", t)
-    t = re.sub(r"\bnumber number\b", "number", t)
-    return re.sub(r"\s+", " ", t).strip()
+    # OCR reads I as 1 and O as 0 inside words ("1CD-10", "D0B"); abbreviations of "number" are unified.
+    t = " ".join(_ABBREV.get(tok, tok) for tok in (_ocr_letters(x) for x in t.split()))
+    return re.sub(r"\bnumber number\b", "number", t)
+
+
+_ABBREV = {"no": "number", "nbr": "number", "num": "number", "nr": "number"}
+_OCR_DIGITS = str.maketrans({"1": "i", "0": "o", "5": "s", "8": "b"})
+
+
+def _ocr_letters(tok: str) -> str:
+    letters = sum(c.isalpha() for c in tok)
+    if letters and letters >= len(tok) - letters:
+        return tok.translate(_OCR_DIGITS)
+    return tok
 
 
 _WEAK = frozenset({"id", "member", "first", "last", "middle", "st", "born", "order", "problem", "indication",
@@ -249,7 +263,9 @@ def label_table() -> dict[str, Label]:
     for role, phrases in ROLE_NAME_LABELS.items():
         key = "payer" if role in (INSURANCE, INSURANCE2) else "name"
         for p in phrases:
-            add(p, key, role, 0.6 if p in _WEAK else 0.9)
+            # A bare "Payer:" is primary only by default: under "Secondary Insurance" it is the second payer.
+            owner = None if role == INSURANCE and not p.startswith("primary") else role
+            add(p, key, owner, 0.6 if p in _WEAK else 0.9)
     # "Provider NPI", "Physician Phone", "Office Fax": a provider's, but whose depends on the section.
     for key in ("npi", "phone", "fax", "address", "name", "organization", "specialty", "credentials", "csz"):
         for p in KEYS[key]:
@@ -268,7 +284,7 @@ def label_table() -> dict[str, Label]:
     # The insurance member's own id labels are specific even without a role word.
     for p in ("member id", "subscriber id", "policy number", "group number", "medicaid id", "medicare id"):
         lab = table[p]
-        table[p] = Label(lab.key, INSURANCE, 1.0, lab.words)
+        table[p] = Label(lab.key, None, 1.0, lab.words)  # whose coverage: the section (primary/secondary)
     return table
 
 
@@ -345,3 +361,15 @@ _ORG_RE = re.compile(
 def looks_like_org(text: str) -> bool:
     """ "Cedar Creek Pulmonology" is a practice, not a person named Cedar Pulmonology."""
     return bool(_ORG_RE.search(text))
+
+
+_PAYERS = re.compile(
+    r"(?i)^(humana|aetna|cigna|unitedhealthcare|united healthcare|uhc|anthem|blue cross|blue shield|bcbs|"
+    r"kaiser|molina|centene|wellcare|ambetter|oscar|tricare|medicare|medicaid|highmark|carefirst|"
+    r"health net|healthnet|amerigroup|caresource|emblemhealth|oxford|tufts|harvard pilgrim|geisinger)\b"
+)
+
+
+def is_payer(text: str) -> bool:
+    """Does this text start with a well-known US payer's name (a letterhead or a card)?"""
+    return bool(_PAYERS.match(text.strip()))

@@ -12,6 +12,16 @@ from datetime import date
 
 import phonenumbers
 from nameparser import HumanName
+from nameparser.config import Constants
+
+# nameparser's default titles and suffixes hold real surnames ("King", "Cap", "Major"); titles and
+# credentials are removed here before it runs, so it only needs the generational suffixes.
+_NAME_CONSTANTS = Constants(
+    titles=[],
+    first_name_titles=[],
+    suffix_acronyms=[],
+    suffix_not_acronyms=["jr", "sr", "ii", "iii", "iv", "v"],
+)
 
 CREDENTIALS = frozenset(
     [
@@ -75,6 +85,54 @@ CREDENTIALS = frozenset(
     ]
 )
 TITLES = frozenset(["dr", "doctor", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "sir", "madam"])
+NOT_NAME_WORDS = frozenset(
+    [
+        "name",
+        "referring",
+        "referred",
+        "patient",
+        "provider",
+        "physician",
+        "member",
+        "subscriber",
+        "insured",
+        "policy",
+        "role",
+        "type",
+        "date",
+        "dob",
+        "phone",
+        "fax",
+        "npi",
+        "address",
+        "insurance",
+        "plan",
+        "hmo",
+        "ppo",
+        "medicare",
+        "medicaid",
+        "first",
+        "last",
+        "middle",
+        "signature",
+        "signed",
+        "to",
+        "from",
+        "re",
+        "attn",
+        "attention",
+        "clinic",
+        "practice",
+        "specialist",
+        "consultant",
+        "pcp",
+        "doctor",
+        "information",
+        "none",
+        "unknown",
+        "n/a",
+    ]
+)
 SUFFIXES = {"jr": "Jr", "sr": "Sr", "ii": "II", "iii": "III", "iv": "IV", "v": "V"}
 
 STATES = {
@@ -159,11 +217,13 @@ def parse_name(text: str) -> Name | None:
     body = " ".join(toks).replace(" ,", ",").strip(" ,")
     if not body or not re.search(r"[A-Za-z]", body):
         return None
-    hn = HumanName(body)
+    if any(t.lower().strip(".,:") in NOT_NAME_WORDS for t in body.split()):
+        return None  # "Referring Kenneth Murphy", "Member Name Nakamura": label words, not a name
+    hn = HumanName(body, constants=_NAME_CONSTANTS)
     suffix_raw = hn.suffix.replace(".", "").lower()
     suffix = SUFFIXES.get(suffix_raw) if suffix_raw else None
     first = hn.first.strip(".") or None
-    last = hn.last.strip(",") or None
+    last = hn.last.strip(",").rstrip(".") or None
     middle = hn.middle.strip() or None
     if suffix == "V" and middle is None and hn.suffix.strip() in ("V", "V."):
         suffix, middle = None, "V"  # "Ann V Moss" parses as a Roman numeral; a middle initial is likelier
@@ -365,7 +425,7 @@ def parse_address(text: str) -> ParsedAddress | None:
     return ParsedAddress(
         " ".join(line1) or None,
         " ".join(line2) or None,
-        " ".join(city) or None,
+        " ".join(city).rstrip(".") or None,
         state,
         zip_,
     )
@@ -376,12 +436,12 @@ def parse_city_state_zip(text: str) -> tuple[str | None, str | None, str | None]
     m = re.fullmatch(
         r"(.+?)[,\s]+([A-Za-z]{2}|[A-Za-z][a-z]+(?: [A-Za-z][a-z]+)?)\.?\s+(\d{5}(?:-\d{4})?)", clean(text)
     )
-    if not m or any(ch.isdigit() for ch in m.group(1)) or len(m.group(1)) > 40:
+    if not m or not re.fullmatch(r"[A-Za-z][A-Za-z .'\-]{0,40}", m.group(1).strip()):
         return None
     state = parse_state(m.group(2))
     if state is None:
         return None
-    return clean(m.group(1)), state, parse_zip(m.group(3))
+    return clean(m.group(1)).rstrip("."), state, parse_zip(m.group(3))
 
 
 def display_name(text: str) -> str | None:

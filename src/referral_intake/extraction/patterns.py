@@ -11,7 +11,7 @@ from referral_intake.extraction import normalize as nz
 from referral_intake.extraction import validate as va
 from referral_intake.extraction.candidates import Candidate, Source, diagnosis_codes, emit
 from referral_intake.extraction.layout import PageLayout
-from referral_intake.extraction.lexicon import INSURANCE, PATIENT, REFERRAL, REFERRED_TO, REFERRING
+from referral_intake.extraction.lexicon import INSURANCE, PATIENT, REFERRAL, REFERRED_TO, REFERRING, is_payer
 from referral_intake.reading.model import Word
 
 
@@ -140,9 +140,11 @@ def _band(layout: PageLayout, pno: int) -> list[Candidate]:
             words = cell.words[lab_end:]
             cand = " ".join(w.text for w in words)
             head = re.match(
-                r"^([A-Z][A-Za-z'\-]+(?:[ \-][A-Z][A-Za-z'\-]+)?,\s?[A-Z][A-Za-z'\-]+(?:\s[A-Z]\.?(?=\s|$))?)",
+                r"^([A-Z][A-Za-z'\-]+(?:[ \-][A-Z][A-Za-z'\-]+){0,2},\s?[A-Z][A-Za-z'\-]+(?:\s[A-Z]\.?(?=\s|$))?)",
                 cand,
             )
+            if head is not None and nz.parse_state(head.group(1).split(",")[1].split()[0]):
+                head = None  # "Round Rock, TX": a city line, not "LAST, FIRST"
             if head is None or t.count(",") > 2:
                 continue
             n = len(head.group(1).split())
@@ -314,31 +316,45 @@ def _letter_people(layout: PageLayout, pno: int) -> list[Candidate]:
         out += emit(REFERRING, "name", Source(pno, list(words), "prose", 0.75, "pattern"))
     dear: set[str] = set()
     for line in layout.lines:
-        m = re.match(r"(?i)^dear\s+(?:dr\.?|doctor)\s+(.+?)[,:]?$", line.cells[0].text)
-        if m:
-            dear.add(m.group(1).split()[-1].lower())
+        m = re.match(r"(?i)^dear\s+(?:(?:dr|doctor|mr|mrs|ms)\.?\s+)?(.+?)[,:]?$", line.cells[0].text)
+        if m and m.group(1).split():
+            dear.add(m.group(1).split()[-1].lower().strip(",:"))
     if not dear:
         return out
     for li, line in enumerate(layout.lines):
         cell = line.cells[0]
-        if cell.labels:
+        if cell.labels or cell.text.lower().startswith("dear"):
             continue
         name = _credentialed(cell.text)
         if name is None or name.last is None or name.last.split()[-1].lower() not in dear:
             continue
         out += emit(REFERRED_TO, "name", Source(pno, list(cell.words), "prose", 0.75, "pattern"))
-        if li + 1 < len(layout.lines):
-            nxt = layout.lines[li + 1].cells[0]
-            if (
-                not nxt.labels
-                and not any(ch.isdigit() for ch in nxt.text)
-                and not nxt.text.lower().startswith(("dear", "re"))
-            ):
+        # The addressee block: practice, street, city line, until the salutation or a label.
+        got_org = False
+        for lj in range(li + 1, min(len(layout.lines), li + 5)):
+            nxt = layout.lines[lj].cells[0]
+            text = nz.clean(nxt.text)
+            if nxt.labels or text.lower().startswith(("dear", "re ", "re:")):
+                break
+            src = Source(pno, list(nxt.words), "prose", 0.6, "pattern")
+            if nz.parse_city_state_zip(text):
+                out += emit(REFERRED_TO, "csz", src)
+                break
+            if re.match(r"^\d{1,6}[A-Za-z]?\s+[A-Za-z]", text):
+                out += emit(REFERRED_TO, "address", src)
+            elif not got_org and not any(ch.isdigit() for ch in text):
                 out += emit(
                     REFERRED_TO, "organization", Source(pno, list(nxt.words), "prose", 0.55, "pattern")
                 )
+                got_org = True
         break
     return out
+
+
+_REASON_PROSE = re.compile(
+    r"(?i)\b(?:referring|refer|referred|sending|seeing)\s+(?:(?:him|her|them|the patient|this patient|"
+    r"[A-Z][a-z]+(?: [A-Z]\.?)?(?: [A-Z][a-z'\-]+)?)\s+)?(?:to you\s+)?for\s+(?:an?\s+)?([^.;|\n]{3,120}?)\s*[.;]"
+)
 
 
 _ORG_WORDS = re.compile(
@@ -351,6 +367,10 @@ _ORG_WORDS = re.compile(
 def _letterhead(layout: PageLayout, pno: int) -> list[Candidate]:
     """The sender's block at the top: practice name, street, city line (phones are read by their labels)."""
     out: list[Candidate] = []
+    if layout.letterhead_end >= 0 and is_payer(layout.lines[0].cells[0].text):
+        # A payer's letter (an authorization notice): its letterhead names the insurer, not the referrer.
+        cell = layout.lines[0].cells[0]
+        return emit(INSURANCE, "payer", Source(pno, list(cell.words), "card", 0.5, "pattern"))
     for li in range(layout.letterhead_end + 1):
         for cell in layout.lines[li].cells:
             if cell.labels:
@@ -380,6 +400,8 @@ _SIGNED_ON = re.compile(r"(?i)\bsigned\s+(?:by\s+)?(.+?)\s+on\s+(.+)$")
 def _misc(layout: PageLayout, flat: FlatText, pno: int) -> list[Candidate]:
     out: list[Candidate] = []
     text = flat.text.replace("\n", " ")
+    for m in _REASON_PROSE.finditer(text):
+        out += emit(REFERRAL, "reason", _src(flat, pno, m, 1, "prose", 0.6))
     for m in _AGE_SEX.finditer(text):
         out += emit(PATIENT, "sex", _src(flat, pno, m, 1, "prose", 0.6))
     for m in _REFERRAL_TO.finditer(flat.text):
@@ -390,7 +412,12 @@ def _misc(layout: PageLayout, flat: FlatText, pno: int) -> list[Candidate]:
             out += emit(REFERRED_TO, "specialty", _src(flat, pno, m, 1, "prose", 0.7))
     for _li, line in enumerate(layout.lines):
         first = line.cells[0]
-        if len(line.cells) == 1 and not first.labels and line.y0 < 0.4 * layout.page.height:
+        if (
+            len(line.cells) == 1
+            and not first.labels
+            and line.y0 < 0.4 * layout.page.height
+            and not (layout.lines and is_payer(layout.lines[0].cells[0].text))  # a payer's notice date
+        ):
             d = nz.parse_date(first.text, kind="recent")
             if d is not None:  # a letter's date line
                 out += emit(REFERRAL, "date", Source(pno, list(first.words), "pattern", 0.6, "pattern"))

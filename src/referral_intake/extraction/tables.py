@@ -25,8 +25,8 @@ def header_key(cell: Cell) -> str | None:
     """The field key of a header cell that is nothing but a known label; None otherwise."""
     if not cell.labels or cell.labels[0].start != 0 or cell.labels[-1].end < len(cell.words):
         return None
-    if len(cell.labels) != 1 or cell.labels[0].label.key == "unknown":
-        return None
+    if len(cell.labels) != 1 or cell.labels[0].label.key == "unknown" or is_section_header(cell):
+        return None  # "Patient | Referred By" side by side are section headers, not table columns
     return cell.labels[0].label.key
 
 
@@ -73,7 +73,10 @@ def harvest_tables(layout: PageLayout) -> tuple[list[Candidate], set[int]]:
                 break
             role_col = cols[0][1] is None
             if any(is_section_header(c) for c in ln.cells[1 if role_col else 0 :]) or any(
-                c.labels and c.labels[0].start == 0 and c.labels[0].label.key != "unknown"
+                c.labels
+                and c.labels[0].start == 0
+                and c.labels[0].label.key != "unknown"
+                and (c.labels[0].colon or c.labels[0].end == len(c.words))
                 for c in ln.cells[1 if role_col else 0 :]
             ):
                 break
@@ -89,8 +92,10 @@ def harvest_tables(layout: PageLayout) -> tuple[list[Candidate], set[int]]:
                 by_col.setdefault(ci, []).append(c)
             rrole = None
             first = by_col.get(0)
-            if first and cols[0][1] is None:
+            if first:
                 rrole = row_role(" ".join(c.text for c in first))
+                if rrole is not None:  # the role word is the row's label, not part of a value
+                    by_col[0] = [c for c in first if row_role(c.text) is None]
             for ci, (_, key, hcell) in enumerate(cols):
                 if key is None or ci not in by_col:
                     continue

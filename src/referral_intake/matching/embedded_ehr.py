@@ -9,6 +9,7 @@ One typo therefore cannot hide a chart, and every branch is an index range scan 
 from __future__ import annotations
 
 import csv
+import hashlib
 import time
 import uuid
 from collections.abc import Iterable, Iterator
@@ -18,7 +19,8 @@ from typing import Any
 
 from sqlalchemy import Date, Engine, Integer, Select, String, bindparam, func, insert, select, union_all
 
-from referral_intake.ehr.protocol import PatientQuery, PatientRecord
+from referral_intake.contract import Referral
+from referral_intake.ehr.protocol import ExportRequest, ExportResult, Health, PatientQuery, PatientRecord
 from referral_intake.errors import ConfigurationError
 from referral_intake.matching.normalize import (
     blocking_keys,
@@ -27,6 +29,7 @@ from referral_intake.matching.normalize import (
     parse_date,
     person_from_query,
     person_from_record,
+    query_from_referral,
     swapped_dob,
 )
 from referral_intake.matching.tables import EhrPatient
@@ -98,6 +101,28 @@ def record_from_csv_row(row: dict[str, str]) -> PatientRecord:
         phone=v("phone"),
         email=v("email"),
         ssn=v("ssn"),
+    )
+
+
+def record_from_referral(referral: Referral, patient_id: str = "") -> PatientRecord:
+    """A new chart from an approved referral's patient (what the embedded EHR's export writes)."""
+    q = query_from_referral(referral)
+    line2 = referral.patient.address.line2 if referral.patient.address else None
+    return PatientRecord(
+        id=patient_id,
+        mrn=None,
+        first_name=q.first_name,
+        middle_name=q.middle_name,
+        last_name=q.last_name,
+        date_of_birth=q.date_of_birth,
+        sex=q.sex,
+        address_line1=q.address_line1,
+        address_line2=str(line2.value) if line2 is not None and line2.value else None,
+        city=q.city,
+        state=q.state,
+        postal_code=q.postal_code,
+        phone=q.phone,
+        email=q.email,
     )
 
 
@@ -179,7 +204,7 @@ def _statement(shape: tuple[str, ...]) -> Select[Any]:
 
 
 class EmbeddedEhr:
-    """`EhrReader` (and chart writes) over `ehr_patient` in the product's own database."""
+    """`EhrConnector` (read side, chart writes, the demo's export) over `ehr_patient` in the product's database."""
 
     name = "embedded"
 
@@ -286,6 +311,30 @@ class EmbeddedEhr:
                     n += len(chunk)
         self._count = None
         return n
+
+    # -- EhrWriter: the demo's export -----------------------------------------------------------------
+    def export(self, request: ExportRequest, idempotency_key: str) -> ExportResult:
+        """Create the chart of a new patient (id derived from the idempotency key, so a retried export finds
+        the chart it already wrote) or confirm the linked chart. A linked chart is never overwritten: the
+        EHR stays the source of truth for demographics."""
+        if request.patient_id is not None:
+            if self.read_patient(request.patient_id) is None:
+                raise ConfigurationError(
+                    "export names a chart the embedded EHR does not have; re-run matching"
+                )
+            return ExportResult(patient_id=request.patient_id, detail={"created": False})
+        pid = "P" + hashlib.sha256(idempotency_key.encode()).hexdigest()[:15].upper()
+        if self.read_patient(pid) is not None:
+            return ExportResult(patient_id=pid, detail={"created": False}, duplicate=True)
+        self.save_patient(record_from_referral(request.referral, pid))
+        return ExportResult(patient_id=pid, detail={"created": True})
+
+    def health(self) -> Health:
+        try:
+            self.patient_count()
+        except Exception as exc:  # reported, not raised: health is a probe
+            return Health(ok=False, detail=f"embedded EHR unavailable: {type(exc).__name__}")
+        return Health(ok=True, detail="embedded EHR")
 
     def load_csv(self, path: Path) -> int:
         """Load an EHR CSV export (new charts only; existing ids are updated one by one)."""

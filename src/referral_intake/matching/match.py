@@ -188,7 +188,7 @@ def match_query(
     if len(result.candidates) > keep:
         # guards of dropped candidates were already applied by decide(); only the display list is trimmed
         result.candidates = result.candidates[:keep]
-    log.info("matching.decided", decision=result.decision, candidates=len(records), reasons=result.reasons)
+    log.debug("matching.decided", decision=result.decision, candidates=len(records), reasons=result.reasons)
     return result
 
 

@@ -128,19 +128,24 @@ class Scorer:
             row = [
                 0.0 if i in params.neutral else math.log2(lv.m / lv.u) for i, lv in enumerate(params.levels)
             ]
+            # A near match never counts more than an exact one (with few distinct names, "one typo" can have
+            # a smaller u than "exact"; a reviewer would rightly distrust a breakdown saying otherwise).
+            row = [row[0]] + [min(w, row[0]) for w in row[1:]]
             self.weights.append(row)
             self.labels.append([lv.label for lv in params.levels])
         self.prior_log2_odds = math.log2(model.match_prior / (1.0 - model.match_prior))
-        self._tf_exact: dict[str, tuple[int, float, float, dict[str, float]]] = {}
-        for idx, params in enumerate(model.comparisons):
+        self._tf_exact: dict[str, tuple[float, dict[str, float]]] = {}
+        for params in model.comparisons:
             if params.name in TF_ATTRIBUTES and params.name in model.term_frequencies:
-                table = model.term_frequencies[params.name]
-                floor = min(table.values()) / 2.0 if table else 1e-4
-                self._tf_exact[params.name] = (idx, params.levels[0].m, floor, table)
+                self._tf_exact[params.name] = (params.levels[0].m, model.term_frequencies[params.name])
 
     def _tf_weight(self, name: str, value: str, default: float) -> float:
-        _idx, m, floor, table = self._tf_exact[name]
-        freq = table.get(value.replace(" ", ""), floor)
+        m, table = self._tf_exact[name]
+        freq = table.get(value.replace(" ", ""))
+        if freq is None:
+            # A name the training data never saw keeps the average weight: the table may come from another
+            # population (the shipped model's synthetic one), so absence is no proof of rarity.
+            return default
         adjusted = math.log2(m / max(freq, 1e-9))
         return max(default - TF_MAX_BONUS_BITS, min(default + TF_MAX_BONUS_BITS, adjusted))
 

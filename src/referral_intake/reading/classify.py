@@ -93,6 +93,11 @@ _CUES: dict[PageKind, tuple[tuple[str, float], ...]] = {
         (r"\bindication\b|clinical history", 1.0),
         (r"\bexam(ination)?\b", 0.5),
     ),
+    "other": (  # payer notices and approvals: about a referral, but not one
+        (r"notice of (approved|approval|determination)|authorization (approved|approval|notice)", 4.0),
+        (r"utilization management|prior authorization department|medical management", 2.0),
+        (r"not a guarantee of payment|visits approved|approved (visits|period)|servicing provider", 2.0),
+    ),
 }
 _COMPILED = {k: tuple((re.compile(p), w) for p, w in v) for k, v in _CUES.items()}
 _TITLE_BONUS = 1.5  # a cue in the page's first lines (its title) counts this much more

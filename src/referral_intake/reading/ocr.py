@@ -17,7 +17,7 @@ import structlog
 
 from referral_intake.errors import ConfigurationError
 from referral_intake.reading.model import Word
-from referral_intake.reading.preprocess import map_box, prepare
+from referral_intake.reading.preprocess import map_box, prepare, soften_bilevel
 from referral_intake.settings import ReadingSettings
 
 log = structlog.get_logger(__name__)
@@ -75,7 +75,7 @@ class RapidOcrEngine:
 
     name = "rapidocr"
 
-    def __init__(self, det_side: int = 960, threads: int = 1, rec_batch: int = 3) -> None:
+    def __init__(self, det_side: int = 960, threads: int = 1, rec_batch: int = 2) -> None:
         from rapidocr import RapidOCR
 
         self._engine = RapidOCR(
@@ -213,7 +213,7 @@ def ocr_image(engine: OcrEngine, image: Image, dpi: float) -> tuple[list[Word], 
     Returns (words in points of the upright frame: the input image turned clockwise by `rotation`,
     rotation 0/180, skew corrected in degrees). Skew is undone in the coordinates; rotation is not.
     """
-    prep = prepare(image)
+    prep = prepare(soften_bilevel(image))
     words = engine.recognize(prep.image, dpi)
     rotation, inverse = prep.rotation, prep.inverse
     conf = page_confidence(words)

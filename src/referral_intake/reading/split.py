@@ -19,11 +19,12 @@ _MONTHS = {
         ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
     )
 }
+_SEP = r"\s?[-/.:,]\s?"  # OCR turns separators into one another ("02-Dec: 2016", "03.14/1962")
 _DATE = (
-    r"(?P<a>\d{1,2})[/-](?P<b>\d{1,2})[/-](?P<c>\d{4})"
-    r"|(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
-    r"|(?P<mon>[A-Za-z]{3,9})\.? (?P<md>\d{1,2}),? (?P<my>\d{4})"
-    r"|(?P<dd>\d{1,2})[- ](?P<mon2>[A-Za-z]{3,9})[- ](?P<yy>\d{4})"
+    rf"(?P<a>\d{{1,2}}){_SEP}(?P<b>\d{{1,2}}){_SEP}(?P<c>\d{{4}})"
+    rf"|(?P<y>\d{{4}}){_SEP}(?P<m>\d{{1,2}}){_SEP}(?P<d>\d{{1,2}})"
+    r"|(?P<mon>[A-Za-z]{3,9})\.? ?(?P<md>\d{1,2}),? ?(?P<my>\d{4})"
+    rf"|(?P<dd>\d{{1,2}})(?:{_SEP}|\s)(?P<mon2>[A-Za-z]{{3,9}})(?:{_SEP}|\s)(?P<yy>\d{{4}})"
 )
 _PAGE_OF = re.compile(r"\bpage\s*(\d{1,3})\s*(?:of|/)\s*(\d{1,3})\b", re.I)
 _NOT_NAME = frozenset(
@@ -161,14 +162,17 @@ def _find_dob(rows: list[Row]) -> tuple[int, int, int] | None:
 
 
 def _name_tokens(text: str) -> frozenset[str]:
+    """Up to four capitalized words (names are printed Capitalized or in CAPITALS; prose is not)."""
     tokens: list[str] = []
     for t in text.split():
-        if _FIELD_END.search(t) and tokens:
-            break  # the next label ("DOB:") ends the name
-        clean = t.strip(".,;").lower()
-        if not clean or not clean[0].isalpha():
+        if _FIELD_END.search(t):
+            if tokens:
+                break  # the next label ("DOB:") ends the name
+            continue  # a label in front of the value ("Patient: Roe, Jane" found beneath a heading)
+        clean = t.strip(".,;")
+        if not clean or not clean[0].isalpha() or not clean[0].isupper():
             break
-        tokens.append(clean)
+        tokens.append(clean.lower())
         if len(tokens) == 4:
             break
     return frozenset(t for t in tokens if len(t) > 1 and t not in _NOT_NAME)
@@ -192,8 +196,9 @@ def _find_name(rows: list[Row]) -> frozenset[str]:
             for j in range(len(row) - len(parts) + 1):
                 if [x.rstrip(":") for x in lowered[j : j + len(parts)]] != parts:
                     continue
-                if not row[j + len(parts) - 1].text.endswith(":") and label in ("patient", "name", "re"):
-                    continue  # bare words: "Patient reports...", "name" in prose
+                bare = not row[j + len(parts) - 1].text.endswith(":") and label in ("patient", "name", "re")
+                if bare and not row[j].text[:1].isupper():
+                    continue  # "name" in prose; a bare capitalized label ("Name  Jane Roe") is fine
                 if j > 0 and lowered[j - 1] in _OTHER_WORDS | {"last", "first", "provider", "practice"}:
                     continue
                 end = j + len(parts) - 1
@@ -204,11 +209,23 @@ def _find_name(rows: list[Row]) -> frozenset[str]:
     return frozenset()
 
 
+def _name_before_dob(rows: list[Row]) -> frozenset[str]:
+    """Chart headers print the name bare in front of the birth date: "ROE, JANE A.  DOB: 01/02/1960"."""
+    for row in rows:
+        for j, w in enumerate(row[1:6], start=1):
+            if _DOB_LABEL.match(w.text):
+                tokens = _name_tokens(" ".join(x.text for x in row[:j]))
+                if len(tokens) >= 2 and all(x.text[:1].isupper() for x in row[:j]):
+                    return tokens
+                break
+    return frozenset()
+
+
 def page_identity(page: Page) -> Identity | None:
     """The patient a page is about: date of birth and name tokens found beside or beneath their labels."""
     rows = geometric_rows(page.words)
     dob = _find_dob(rows)
-    name = _find_name(rows)
+    name = _find_name(rows) or _name_before_dob(rows)
     if dob is None and not name:
         return None
     return Identity(dob, name)
@@ -229,8 +246,8 @@ def _conflict(a: Identity, b: Identity) -> bool:
 
 
 def split_packet(pages: Sequence[Page]) -> list[Segment]:
-    """Referrals in page order. Cover sheets belong to no referral (as in the contract's gold); a cover
-    sheet after content starts the next referral. A document of nothing but cover sheets is one segment."""
+    """Referrals in page order. A cover sheet after content starts the next referral; it joins the referral
+    behind it only when it covers one. A document of nothing but cover sheets is one segment."""
     segments: list[Segment] = []
     current: Identity | None = None
     prev_marker: tuple[int, int] | None = None
@@ -241,6 +258,8 @@ def split_packet(pages: Sequence[Page]) -> list[Segment]:
             continue
         ident = page_identity(page)
         marker = page_marker(page)
+        if marker == (page.number, len(pages)):
+            marker = None  # a fax machine's header counts the whole transmission, not one document
         continues = bool(prev_marker and marker and marker == (prev_marker[0] + 1, prev_marker[1]))
         reason = ""
         if not segments:
@@ -260,5 +279,22 @@ def split_packet(pages: Sequence[Page]) -> list[Segment]:
                 current = Identity(current.dob or ident.dob, current.name or ident.name)
         prev_marker, after_cover = marker, False
     if not segments and pages:
-        segments.append(Segment([p.number for p in pages], "start"))
+        return [Segment([p.number for p in pages], "start")]
+    _attach_covers(pages, segments)
     return segments
+
+
+def _attach_covers(pages: Sequence[Page], segments: list[Segment]) -> None:
+    """A cover sheet belongs to the referral behind it when it covers exactly one, and to none when it
+    covers several (a batch cover names no single patient)."""
+    covers = [p.number for p in pages if p.kind == "cover_sheet"]
+    for i, cover in enumerate(covers):
+        if i > 0 and covers[i - 1] == cover - 1:
+            continue  # the run's first cover decides for the whole run
+        run = [c for c in covers[i:] if c - cover == covers[i:].index(c)]
+        next_cover = next((c for c in covers if c > run[-1] + 1), None)
+        behind = [
+            s for s in segments if s.pages[0] > run[-1] and (next_cover is None or s.pages[0] < next_cover)
+        ]
+        if len(behind) == 1:
+            behind[0].pages[:0] = run

@@ -133,3 +133,22 @@ def load_queue(session: Session, f: QueueFilter, sla_hours: dict[str, float]) ->
         key = urgency or "routine"
         by_urgency[key] = by_urgency.get(key, 0) + int(n)
     return QueuePage(rows, int(total), {k: int(v) for k, v in by_state.items()}, by_urgency)
+
+
+def next_case_id(session: Session, after: int, actor: str) -> int | None:
+    """The case a reviewer should open next: top of the queue, not this one, not claimed by someone else."""
+    now = utcnow()
+    free = or_(
+        Case.assignee.is_(None),
+        Case.assignee == actor,
+        Case.claimed_until.is_(None),
+        Case.claimed_until <= now,
+    )
+    stmt = (
+        select(Case.id)
+        .where(Case.state == State.NEEDS_REVIEW.value, Case.id != after, free)
+        .order_by(URGENCY_RANK, Case.created_at, Case.id)
+        .limit(1)
+    )
+    found: int | None = session.execute(stmt).scalar_one_or_none()
+    return found

@@ -138,12 +138,27 @@ def match_for(p: Person) -> dict[str, Any]:
 
 
 def eligibility_sample() -> dict[str, Any]:
+    """An active-coverage result in the eligibility stage's EligibilityResult JSON shape."""
     return {
         "status": "active",
-        "reason": None,
-        "plan": "Synthetic PPO Gold",
-        "benefits": [{"service": "specialist office visit", "copay": "40.00", "network": "in"}],
+        "reason": "coverage active on the date of service",
+        "needs_review": False,
         "checked_at": utcnow().isoformat(timespec="seconds"),
+        "transport": "offline",
+        "payer": {"name": "Synthetic Health Plan", "payer_id": "SYN01"},
+        "plan_name": "Synthetic PPO Gold",
+        "benefits": [
+            {
+                "kind": "copay",
+                "code": "B",
+                "service_types": ["98"],
+                "amount": 40.0,
+                "period": "visit",
+                "in_network": True,
+            }
+        ],
+        "mismatches": [],
+        "rejections": [],
     }
 
 

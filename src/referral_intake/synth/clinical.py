@@ -98,35 +98,48 @@ def lab_rows(rng: random.Random) -> list[tuple[str, str, str, str, str]]:
     return rows
 
 
-IMAGING = (
+# (exam, findings, impression, specialties that would send it along)
+IMAGING: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     (
         "XR KNEE 3 VIEWS RIGHT",
         "Moderate medial joint space narrowing with marginal osteophytes. No fracture.",
         "Moderate degenerative change of the right knee.",
+        ("Orthopedics", "Physical Therapy", "Rheumatology"),
     ),
     (
         "CT ABDOMEN PELVIS W CONTRAST",
         "Liver is mildly hypoattenuating, consistent with steatosis. No mass.",
         "Hepatic steatosis. No acute abdominal process.",
+        ("Gastroenterology", "Urology", "Nephrology"),
     ),
     (
         "MRI LUMBAR SPINE WO CONTRAST",
         "L4-L5 disc protrusion contacting the traversing L5 nerve root.",
         "L4-L5 disc protrusion with likely L5 radiculopathy correlate.",
+        ("Orthopedics", "Neurology", "Physical Therapy"),
     ),
     (
         "US THYROID",
         "Right lobe 1.4 cm solid isoechoic nodule without microcalcifications.",
         "TI-RADS 3 nodule, right lobe. Follow-up ultrasound suggested.",
+        ("Endocrinology", "Otolaryngology"),
     ),
     (
         "CHEST 2 VIEWS",
         "Lungs are clear. Heart size is normal. No effusion.",
         "No acute cardiopulmonary process.",
+        ("Pulmonology", "Cardiology"),
     ),
     (
         "ECHOCARDIOGRAM TTE",
         "LVEF estimated 50-55 percent. Mild left atrial enlargement.",
         "Preserved systolic function; mild LA enlargement.",
+        ("Cardiology",),
+    ),
+    (
+        "CT HEAD WO CONTRAST",
+        "No acute intracranial hemorrhage, mass effect or territorial infarct.",
+        "No acute intracranial abnormality.",
+        ("Neurology", "Behavioral Health", "Otolaryngology"),
     ),
 )

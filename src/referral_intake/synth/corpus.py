@@ -14,9 +14,10 @@ import pymupdf
 import structlog
 
 from referral_intake.contract import PageKind, TextSource
+from referral_intake.errors import ConfigurationError
 from referral_intake.synth import ehr as ehr_mod
 from referral_intake.synth.cases import build_case
-from referral_intake.synth.families.extra import render_payer_auth, render_rx_pad
+from referral_intake.synth.families.extra import render_junk, render_payer_auth, render_rx_pad
 from referral_intake.synth.families.forms import render_beside, render_boxed
 from referral_intake.synth.families.forms2 import render_portal, render_tables, render_two_column
 from referral_intake.synth.families.packets import (
@@ -61,13 +62,19 @@ FAMILIES: dict[str, Family] = {
     "rx_pad": Family(render_rx_pad),
     "payer_authorization": Family(render_payer_auth),
 }
+# Families outside the default rotation, used only when named (`--family not_a_referral`): a junk fax holds
+# no referral, which page splitters downstream must first learn to expect.
+EXTRA_FAMILIES: dict[str, Family] = {
+    "not_a_referral": Family(render_junk),
+}
+ALL_FAMILIES = {**FAMILIES, **EXTRA_FAMILIES}
 
 
 def render_document(
     family: str, rng: random.Random, ehr: list[ehr_mod.EhrPatient]
 ) -> tuple[pymupdf.Document, list[PageKind], list[Printed]]:
     """Build the cases a family needs and draw them into a new born-digital PDF."""
-    fam = FAMILIES[family]
+    fam = ALL_FAMILIES[family]
     style = pick_style_consistent(rng)
     n_ref = rng.choice(fam.referrals)
     first = build_case(rng, ehr, force_subscriber=fam.subscriber)
@@ -82,6 +89,21 @@ def render_document(
     return doc, kinds, printed
 
 
+# Families in the order they were added. A seed's family sequence shuffles each generation on its own, so
+# adding families later leaves the first documents of every existing seed's corpus on the same layouts.
+GENERATIONS: tuple[tuple[str, ...], ...] = (tuple(FAMILIES)[:13], tuple(FAMILIES)[13:])
+
+
+def rotation(seed: int, names: list[str]) -> list[str]:
+    """The order in which document i takes family `order[i % len(order)]`."""
+    order: list[str] = []
+    for k, gen in enumerate(GENERATIONS):
+        part = [name for name in names if name in gen]
+        random.Random(f"{seed}:order" if k == 0 else f"{seed}:order:{k}").shuffle(part)
+        order += part
+    return order + [name for name in names if not any(name in gen for gen in GENERATIONS)]
+
+
 def generate_corpus(
     out: Path,
     n: int,
@@ -89,15 +111,21 @@ def generate_corpus(
     fax_ratio: float = 0.3,
     ehr_out: Path | None = None,
     families: list[str] | None = None,
+    ehr_size: int = 3000,
 ) -> list[Path]:
-    """Write `n` documents under `out` with gold and truth beside each; returns the document paths."""
+    """Write `n` documents under `out` with gold and truth beside each; returns the document paths.
+
+    `families` limits the layouts (names from `FAMILIES`; each used in turn); `ehr_size` is the number of
+    patients in the synthetic EHR that about half the referrals are drawn from.
+    """
+    unknown = sorted(set(families or ()) - set(ALL_FAMILIES))
+    if unknown:
+        raise ConfigurationError(f"unknown synth families {unknown}; choose from {sorted(ALL_FAMILIES)}")
     out.mkdir(parents=True, exist_ok=True)
-    ehr = ehr_mod.population(seed)
+    ehr = ehr_mod.population(seed, ehr_size)
     if ehr_out is not None:
         ehr_mod.write_csv(ehr, ehr_out)
-    names = families or list(FAMILIES)
-    order = names[:]
-    random.Random(f"{seed}:order").shuffle(order)
+    order = rotation(seed, families or list(FAMILIES))
     paths: list[Path] = []
     for i in range(n):
         rng = random.Random(f"{seed}:{i}")
@@ -128,7 +156,8 @@ def generate_corpus(
         close(doc)
         path = out / f"{stem}{suffix}"
         path.write_bytes(data)
-        gold = extraction(hashlib.sha256(data).hexdigest(), path.name, media, kinds, printed, source)
+        referrals = [pr for pr in printed if pr.referral]
+        gold = extraction(hashlib.sha256(data).hexdigest(), path.name, media, kinds, referrals, source)
         (out / f"{stem}.gold.json").write_text(gold_json(gold) + "\n", encoding="utf-8")
         refs = [
             {
@@ -136,9 +165,9 @@ def generate_corpus(
                 "drift": pr.case.perturbations,
                 "pages": sorted(pr.pages),
             }
-            for pr in printed
+            for pr in referrals
         ]
-        truth.update(ehr_patient_id=refs[0]["ehr_patient_id"], referrals=refs)
+        truth.update(ehr_patient_id=refs[0]["ehr_patient_id"] if refs else None, referrals=refs)
         (out / f"{stem}.truth.json").write_text(json.dumps(truth, indent=2) + "\n", encoding="utf-8")
         paths.append(path)
     log.info("synth.corpus_written", documents=n, fax_ratio=fax_ratio)

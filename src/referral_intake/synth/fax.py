@@ -119,7 +119,7 @@ def degrade(
         if toner < 0.15:  # dark setting: strokes thicken and counters fill
             img = img.filter(ImageFilter.MinFilter(3))
         elif toner < 0.3:  # light setting: thin strokes break up
-            lift = rng.randint(40, 90)
+            lift = rng.randint(30, 60)
             img = img.point([min(255, v + lift) for v in range(256)])
         text = header_text(random.Random(hdr_seed), when, sender_fax, sender_name, to_fax, i + 1, total)
         strip = _header_strip(text, img.width, 200, hdr_font, hdr_size)

@@ -46,6 +46,7 @@ class Printed:
     rng: random.Random
     values: dict[str, Any] = field(default_factory=dict)
     pages: set[int] = field(default_factory=set)
+    referral: bool = True  # False: drawn for a document that holds no referral (a junk fax)
 
     def put(self, path: str, value: Any) -> None:
         if value is not None and value != "":

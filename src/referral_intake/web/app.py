@@ -50,6 +50,7 @@ def _default_vault(settings: Settings) -> Vault:
 
 
 def _secure_cookies(settings: Settings) -> bool:
+    # HTTPS requests always get Secure cookies (AppState.secure); this decides for plain http only.
     if settings.web.secure_cookies is not None:
         return settings.web.secure_cookies
     if settings.web.tls_certfile:

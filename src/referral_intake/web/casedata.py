@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import structlog
 from fastapi import HTTPException
 from sqlalchemy.orm import Session
 
@@ -17,8 +18,11 @@ from referral_intake.audit import record
 from referral_intake.errors import UnreadableDocument, VaultError
 from referral_intake.review import actions, claims
 from referral_intake.review.fields import FieldView, field_views
+from referral_intake.review.queue import next_case_id
 from referral_intake.store.tables import Case, Document
 from referral_intake.web.deps import AppState
+
+log = structlog.get_logger(__name__)
 
 
 def get_case(session: Session, case_id: int) -> Case:
@@ -107,9 +111,19 @@ def match_view(match: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 def eligibility_view(elig: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The eligibility stage's own panel rows when that stage is installed, else a plain reading."""
+    try:
+        from referral_intake.eligibility.panel import panel_view
+
+        view: dict[str, Any] | None = panel_view(elig)
+        return view
+    except ImportError:
+        pass  # the eligibility stage is not installed: the plain reading below
+    except Exception:  # a stored result of an older shape: the plain reading below
+        log.warning("eligibility panel could not read the stored result")
     if not isinstance(elig, dict):
         return None
-    plan = elig.get("plan")
+    plan = elig.get("plan_name") or elig.get("plan")
     benefits = elig.get("benefits") or []
     rows = []
     for b in benefits if isinstance(benefits, list) else []:
@@ -120,14 +134,17 @@ def eligibility_view(elig: dict[str, Any] | None) -> dict[str, Any] | None:
         else:
             rows.append(str(b))
     if isinstance(plan, dict):
-        plan = plan.get("name") or plan.get("description") or ", ".join(f"{k}: {v}" for k, v in plan.items())
+        plan = plan.get("name") or plan.get("description")
+    payer = elig.get("payer")
+    if isinstance(payer, dict):
+        payer = payer.get("name") or payer.get("payer_id")
     return {
-        "status": elig.get("status"),
+        "status": elig.get("status") or "unknown",
         "reason": elig.get("reason"),
         "plan": plan,
         "benefits": rows,
-        "checked_at": elig.get("checked_at") or elig.get("at"),
-        "payer": elig.get("payer"),
+        "checked_at": elig.get("checked_at"),
+        "payer": payer,
     }
 
 
@@ -150,6 +167,7 @@ class CaseView:
     mine: bool
     held_by_other: bool
     match_pending: bool
+    next_case: int | None
 
 
 def _page_sizes(state: AppState, session: Session, case: Case) -> list[PageImage]:
@@ -171,17 +189,21 @@ def case_view(state: AppState, session: Session, case: Case, who: Principal, add
     confirmed = actions.confirmed_paths(session, case.id)
     fields = field_views(case.extraction, list(case.review_reasons or []), confirmed, threshold)
     record(session, who.name, "read", "case", case.id, client_addr=addr)
+    nxt = next_case_id(session, case.id, who.name)
+    pages = _page_sizes(state, session, case)
+    warm_pages(state, session, nxt)
     return CaseView(
         case=case,
         fields=fields,
         flagged=sum(1 for f in fields if f.flagged),
-        pages=_page_sizes(state, session, case),
+        pages=pages,
         match=match_view(case.match),
         eligibility=eligibility_view(case.eligibility),
         history=actions.history(session, case.id),
         mine=case.assignee == who.name and not claims.held_by_other(case, who.name),
         held_by_other=claims.held_by_other(case, who.name),
         match_pending=actions.match_pending(case),
+        next_case=nxt,
     )
 
 
@@ -205,3 +227,30 @@ def page_png(
 
 def ctx(state: AppState, who: Principal, addr: str | None) -> actions.Ctx:
     return actions.Ctx(who.name, state.settings.web.claim_timeout_minutes, addr)
+
+
+def warm_pages(state: AppState, session: Session, case_id: int | None) -> None:
+    """Render, in the background, the pages of the case a reviewer is likely to open next.
+
+    The rows are read here, in the request's own session: the render thread never touches the database,
+    so it can never wait on a lock held by a request that is itself waiting for a rendered page.
+    """
+    case = session.get(Case, case_id) if case_id is not None else None
+    doc = session.get(Document, case.document_id) if case is not None else None
+    if case is None or doc is None:
+        return
+    sha, media_type, wanted = doc.sha256, doc.media_type, list(case.pages or [])
+
+    def load() -> bytes:
+        return state.vault.get(doc)
+
+    def run() -> None:
+        try:
+            count = len(state.renderer.sizes(sha, media_type, load))
+            for n in wanted or range(1, count + 1):
+                if 1 <= n <= count:
+                    state.renderer.png(sha, media_type, n, load)
+        except Exception:  # only a warm-up: the real request renders (and reports) on its own
+            log.warning("page warm-up failed", case_id=case_id)
+
+    state.renderer.submit_once(("warm", case_id), run)

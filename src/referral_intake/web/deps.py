@@ -31,7 +31,7 @@ class AppState:
     connectors: Callable[[], list[str]]
     renderer: PageRenderer
     templates: Jinja2Templates
-    secure_cookies: bool
+    secure_cookies: bool  # from settings: explicit, or on unless serving plain http on loopback
     _vault: Vault | None = field(default=None)
 
     @property
@@ -40,10 +40,13 @@ class AppState:
             self._vault = self.vault_factory()
         return self._vault
 
-    @property
-    def cookie_name(self) -> str:
+    def secure(self, request: Request) -> bool:
+        """Secure cookies when configured so, and always when this request came over HTTPS."""
+        return self.secure_cookies or request.url.scheme == "https"
+
+    def cookie_name(self, request: Request) -> str:
         # The __Host- prefix pins the cookie to this host and path and demands Secure.
-        return "__Host-ri_session" if self.secure_cookies else "ri_session"
+        return "__Host-ri_session" if self.secure(request) else "ri_session"
 
 
 def app_state(request: Request) -> AppState:
@@ -89,7 +92,7 @@ def current_principal(request: Request, state: State, session: Db) -> Principal 
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("bearer "):
         return resolve_token(session, auth[7:].strip())
-    cookie = request.cookies.get(state.cookie_name)
+    cookie = request.cookies.get(state.cookie_name(request))
     if not cookie:
         return None
     return resolve_session(session, cookie, state.settings.web)

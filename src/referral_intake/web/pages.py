@@ -58,8 +58,23 @@ class PageRenderer:
         self._cache = _Lru(max_bytes)
         self._lock = threading.Lock()
         self._inflight: dict[tuple[str, int], Future[bytes]] = {}
+        self._pending: set[object] = set()
         # One background renderer: PyMuPDF holds a global lock, so more threads would not render faster.
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="page-render")
+
+    def submit_once(self, key: object, fn: Callable[[], object]) -> None:
+        """Run `fn` on the render thread unless a task with this key is still waiting (warm-ups pile up)."""
+        with self._lock:
+            if key in self._pending:
+                return
+            self._pending.add(key)
+
+        def run() -> None:
+            with self._lock:
+                self._pending.discard(key)
+            fn()
+
+        self._pool.submit(run)
 
     def prefetch(
         self, sha: str, media_type: str | None, pages: Sequence[int], load: Callable[[], bytes]

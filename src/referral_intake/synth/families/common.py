@@ -42,7 +42,8 @@ def patient_items(pr: Printed, keep: float = 0.85) -> list[Item]:
         items.append(Item(st.label("name"), pr.patient_name()))
     items.append(Item(st.label("dob"), pr.date("patient.date_of_birth", p.dob)))
     if rng.random() < keep:
-        items.append(Item(st.label("sex"), pr.text("patient.sex", p.sex) and fmt_sex(p.sex, rng)))
+        pr.put("patient.sex", p.sex)
+        items.append(Item(st.label("sex"), fmt_sex(p.sex, rng)))
     if p.addr and rng.random() < keep + 0.05:
         street, city = pr.address("patient.address", p.addr)
         if rng.random() < 0.5:

@@ -71,7 +71,7 @@ def render_rx_pad(doc: pymupdf.Document, prs: list[Printed]) -> list[PageKind]:
             )
         if case.urgency != "routine":
             pr.put("urgency", case.urgency)
-            sh.text(x1 - 90, y0 + 120, case.urgency.upper(), 14, bold=True, color=(0.6, 0, 0))
+            sh.text(x0 + 12, y1 - 44, case.urgency.upper(), 14, bold=True, color=(0.6, 0, 0))
         sh.text(x0 + 12, y1 - 22, f"Date {pr.date('referral_date', case.referral_date)}")
         sh.scribble(x1 - 190, y1 - 26, 120, rng)
         sh.hline(x1 - 200, x1 - 14, y1 - 20, 0.5)
@@ -134,4 +134,57 @@ def render_payer_auth(doc: pymupdf.Document, prs: list[Printed]) -> list[PageKin
         sh.text(
             PAGE_W / 2, 792 - 40, "Questions? Call Provider Services at 1-800-555-0142.", 8, align="center"
         )
+    return kinds
+
+
+JUNK = (
+    (
+        "MEDICAL SUPPLY SPECIALS",
+        "This month only for valued practices:",
+        (
+            "Nitrile exam gloves, box of 100 ... $6.95",
+            "Disposable BP cuffs, adult ... $2.10",
+            "Sharps containers, 2 gal ... $4.40",
+            "Tongue depressors, 500 ct ... $8.25",
+        ),
+    ),
+    (
+        "COURIER SCHEDULE CHANGE",
+        "Dear Provider, effective next Monday our specimen courier will change routes:",
+        (
+            "Morning pickup moves to 10:30 AM",
+            "Afternoon pickup unchanged at 4:00 PM",
+            "Holiday pickups by request only",
+            "Call dispatch to add a stop",
+        ),
+    ),
+    (
+        "CONTINUING EDUCATION INVITATION",
+        "You are invited to our evening update on primary care topics:",
+        (
+            "Hypertension guidelines review",
+            "Diabetes technology in clinic",
+            "Dinner provided",
+            "RSVP by fax to the number above",
+        ),
+    ),
+)
+
+
+def render_junk(doc: pymupdf.Document, prs: list[Printed]) -> list[PageKind]:
+    """A fax that is not a referral at all (vendor offers, notices): its gold holds no referral."""
+    kinds: list[PageKind] = []
+    pr = prs[0]
+    pr.referral = False
+    rng = pr.rng
+    flow = Flow(doc, pr, kinds, "other", font=rng.choice(("helv", "tiro", "cour")))
+    sh = flow.sheet
+    title, intro, lines = rng.choice(JUNK)
+    sh.text(PAGE_W / 2, flow.y + 20, title, flow.size + 10, bold=True, align="center")
+    flow.y += 60
+    flow.y = sh.wrap(flow.margin, flow.y, flow.right - flow.margin, intro) + flow.size
+    for line in lines:
+        sh.text(flow.margin + 20, flow.y, "- " + line)
+        flow.y += flow.size * 1.8
+    sh.text(flow.margin, 792 - 60, "To be removed from this fax list call 1-800-555-0177.", 8)
     return kinds

@@ -5,14 +5,13 @@ report, and a photocopy of the insurance card (front and back, as a raster image
 from __future__ import annotations
 
 import io
-import random
 
 import pymupdf
 from PIL import Image, ImageFilter
 
 from referral_intake.contract import PageKind
 from referral_intake.synth import clinical
-from referral_intake.synth.families.common import URGENCY_OPTIONS, Flow
+from referral_intake.synth.families.common import Flow
 from referral_intake.synth.formats import fmt_date, fmt_phone
 from referral_intake.synth.gold import Printed
 from referral_intake.synth.render import PAGE_H, PAGE_W, Sheet, gray_image, new_pdf, place_image
@@ -40,13 +39,15 @@ def render_cover(doc: pymupdf.Document, pr: Printed, total_pages: int, name_pati
     sh = Sheet(page, rng.choice(("helv", "tiro", "helv")), rng.choice((10.0, 11.0, 12.0)))
     m = rng.uniform(50, 80)
     y = m + 30
+    centered = rng.random() < 0.5
+    title = rng.choice(("FAX", "FAX COVER SHEET", "Facsimile Transmittal", "fax"))
     sh.text(
-        PAGE_W / 2 if rng.random() < 0.5 else m,
+        PAGE_W / 2 if centered else m,
         y,
-        rng.choice(("FAX", "FAX COVER SHEET", "Facsimile Transmittal", "fax")),
-        30 if rng.random() < 0.5 else 22,
+        title,
+        rng.choice((22, 26, 30)),
         bold=True,
-        align="center" if rng.random() < 0.5 else "left",
+        align="center" if centered else "left",
     )
     y += 40
     sh.hline(m, PAGE_W - m, y, width=1.5)
@@ -228,7 +229,8 @@ def render_imaging(doc: pymupdf.Document, pr: Printed, kinds: list[PageKind]) ->
     rng = pr.rng
     flow = Flow(doc, pr, kinds, "imaging_report", font=rng.choice(("tiro", "helv")))
     sh = flow.sheet
-    exam, findings, impression = rng.choice(clinical.IMAGING)
+    options = [im for im in clinical.IMAGING if pr.case.referred_to.specialty in im[3]] or clinical.IMAGING
+    exam, findings, impression, _ = rng.choice(options)
     sh.text(PAGE_W / 2, flow.y, "RADIOLOGY REPORT", 14, bold=True, align="center")
     flow.y += 26
     sh.text(flow.margin, flow.y, _patient_line(pr, with_mrn=False))
@@ -311,11 +313,3 @@ def render_card_page(doc: pymupdf.Document, pr: Printed, kinds: list[PageKind], 
         w, h = 243 * 1.25, 153 * 1.25
         place_image(page, (x, y, x + w, y + h), buf.getvalue())
         y += h + rng.uniform(30, 80)
-
-
-def urgency_label(value: str) -> str:
-    return dict((v, label) for label, v in URGENCY_OPTIONS)[value]
-
-
-def noise_rng(rng: random.Random) -> random.Random:
-    return random.Random(rng.random())

@@ -1,7 +1,7 @@
 // The review screen's keyboard flow and source highlighting (a static file: the CSP forbids inline script).
 //   focus a field      -> its source box is outlined on the page image and scrolled into view
 //   Enter in a field   -> the value is saved (confirmed or corrected); focus moves to the next flagged field
-//   Alt+N / Alt+M / Alt+A / Alt+R -> next flagged field / patient match / approve / reject reason
+//   Alt+N / Alt+M / Alt+A / Alt+R / Alt+J -> next flagged field / patient match / approve / reject reason / next case
 (function () {
   "use strict";
   var csrf = document.body.getAttribute("data-csrf") || "";
@@ -117,6 +117,9 @@
     } else if (key === "a") {
       var form = document.getElementById("approve-form");
       if (form) { form.requestSubmit(); }
+    } else if (key === "j") {
+      var next = document.getElementById("next-case");
+      if (next) { window.location.assign(next.getAttribute("href")); }
     } else if (key === "r") {
       var reason = document.getElementById("reject-reason");
       if (reason) { reason.focus(); }

@@ -30,7 +30,7 @@ def login_form(request: Request, state: State, principal: MaybePrincipal) -> Res
         return RedirectResponse(home_for(principal), status_code=303)
     token = secrets.token_urlsafe(24)
     resp = page(request, state, "login.html", None, login_token=token, problem=None)
-    resp.set_cookie(_PRE, token, httponly=True, secure=state.secure_cookies, samesite="strict", max_age=1800)
+    resp.set_cookie(_PRE, token, httponly=True, secure=state.secure(request), samesite="strict", max_age=1800)
     return resp
 
 
@@ -64,10 +64,10 @@ def login(
             who = Principal(result.user.username, result.user.role)
             out = RedirectResponse(home_for(who), status_code=303)
             out.set_cookie(
-                state.cookie_name,
+                state.cookie_name(request),
                 cookie,
                 httponly=True,
-                secure=state.secure_cookies,
+                secure=state.secure(request),
                 samesite="strict",
                 max_age=state.settings.web.absolute_session_hours * 3600,
                 path="/",
@@ -84,7 +84,7 @@ def login(
             problem=result.problem,
             username=username[:100],
         )
-    resp.set_cookie(_PRE, fresh, httponly=True, secure=state.secure_cookies, samesite="strict", max_age=1800)
+    resp.set_cookie(_PRE, fresh, httponly=True, secure=state.secure(request), samesite="strict", max_age=1800)
     return resp
 
 
@@ -92,13 +92,13 @@ def login(
 def logout(
     request: Request, state: State, session: Db, who: Annotated[Principal, Depends(need(Perm.SELF))]
 ) -> Response:
-    cookie = request.cookies.get(state.cookie_name)
+    cookie = request.cookies.get(state.cookie_name(request))
     if cookie:
         end_session(session, cookie)
     record(session, who.name, "logout", "session", None, client_addr=client_addr(request))
     out = RedirectResponse("/login", status_code=303)
     out.delete_cookie(
-        state.cookie_name, path="/", secure=state.secure_cookies, httponly=True, samesite="strict"
+        state.cookie_name(request), path="/", secure=state.secure(request), httponly=True, samesite="strict"
     )
     return out
 

@@ -12,6 +12,7 @@ from referral_intake.accounts.sessions import Principal
 from referral_intake.audit import record
 from referral_intake.cases.states import State as CaseState
 from referral_intake.review.queue import QueueFilter, load_queue
+from referral_intake.web.casedata import warm_pages
 from referral_intake.web.deps import Db, State, client_addr, need
 from referral_intake.web.ui.render import page
 
@@ -22,14 +23,14 @@ def queue_filter(
     state: Annotated[str | None, Query(max_length=20)] = CaseState.NEEDS_REVIEW.value,
     reason: Annotated[str | None, Query(max_length=100)] = None,
     sender: Annotated[str | None, Query(max_length=100)] = None,
-    min_age_hours: Annotated[float | None, Query(ge=0, le=10000)] = None,
+    min_age_hours: Annotated[str | None, Query(max_length=10, pattern=r"^\d{0,5}(\.\d{1,2})?$")] = None,
     assignee: Annotated[str | None, Query(max_length=100)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> QueueFilter:
-    return QueueFilter(
-        state or None, reason or None, sender or None, min_age_hours, assignee or None, limit, offset
-    )
+    # An empty form field arrives as "": it means "no filter", not an error.
+    age = float(min_age_hours) if min_age_hours else None
+    return QueueFilter(state or None, reason or None, sender or None, age, assignee or None, limit, offset)
 
 
 Filter = Annotated[QueueFilter, Depends(queue_filter)]
@@ -55,6 +56,10 @@ def queue_page(
         client_addr=client_addr(request),
         reason=f"{len(q.rows)} rows",
     )
+    first_free = next((r.id for r in q.rows if r.assignee in (None, who.name)), None)
+    warm_pages(
+        state, session, first_free
+    )  # the case this reviewer will most likely open: its pages render meanwhile
     partial = (
         request.headers.get("hx-request") == "true" and request.headers.get("hx-target") == "queue-table"
     )

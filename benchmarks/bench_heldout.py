@@ -1,0 +1,96 @@
+"""Generalization check: generate the held-out corpus (benchmarks/heldout, layouts and wording independent of
+referral_intake.synth), run the extractor over it with the eval harness and print born-digital vs faxed
+figures, the weakest fields and the per-family table.
+
+Reproduce: .venv/bin/python benchmarks/bench_heldout.py [--n 80] [--seed 2026] [--fax-ratio 0.4]
+           [--threshold 0.95] [--keep DIR] [--json-out FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+GENERATE = HERE / "heldout" / "generate.py"
+
+
+def _fmt(v: float | None) -> str:
+    return "  n/a " if v is None else f"{v:6.4f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="held-out corpus benchmark")
+    ap.add_argument("--n", type=int, default=80)
+    ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--fax-ratio", type=float, default=0.4)
+    ap.add_argument("--threshold", type=float, default=0.95)
+    ap.add_argument("--keep", type=Path, help="write the corpus here instead of a temporary folder")
+    ap.add_argument("--json-out", type=Path, help="also write the harness summary as JSON")
+    args = ap.parse_args(argv)
+
+    from referral_intake.evaluation.harness import load_corpus, run, summarize, summary_line
+    from referral_intake.services import extract_file
+    from referral_intake.settings import load_settings
+
+    with tempfile.TemporaryDirectory(prefix="heldout-") as tmp:
+        corpus = args.keep or Path(tmp)
+        t0 = time.perf_counter()
+        subprocess.run(
+            [sys.executable, str(GENERATE), "--out", str(corpus), "--n", str(args.n), "--seed", str(args.seed),
+             "--fax-ratio", str(args.fax_ratio)],
+            check=True,
+        )
+        gen_s = time.perf_counter() - t0
+        settings = load_settings()
+        t1 = time.perf_counter()
+        results = run(load_corpus(corpus), lambda p: extract_file(p, settings)[0])
+        eval_s = time.perf_counter() - t1
+        summary: dict[str, Any] = summarize(results, args.threshold)
+
+    print(f"held-out corpus: {args.n} docs, seed {args.seed}, fax ratio {args.fax_ratio}, "
+          f"threshold {args.threshold}  (generate {gen_s:.0f}s, eval {eval_s:.0f}s)")
+    print(f"{'group':13} {'docs':>4} {'fields':>7} {'aa_prec':>7} {'aa_share':>8} {'autom':>7} {'split':>7} "
+          f"{'pagekind':>8} {'p50_s':>6} fail")
+    for name in ("born_digital", "faxed", "overall"):
+        g = summary[name]
+        print(f"{name:13} {g['docs']:4d} {_fmt(g['fields'])} {_fmt(g['autoaccept_precision'])} "
+              f"{_fmt(g['autoaccepted_share']):>8} {_fmt(g['automation'])} {_fmt(g['split_accuracy'])} "
+              f"{_fmt(g['page_kind_accuracy']):>8} {g['latency_p50_s']:6.2f} {g['failures']}")
+    print("\nper family (fields / auto-accept precision / automation / split):")
+    for fam, g in summary["per_family"].items():
+        print(f"  {fam:20} docs={g['docs']:3d} fields={_fmt(g['fields'])} aa_prec={_fmt(g['autoaccept_precision'])} "
+              f"autom={_fmt(g['automation'])} split={_fmt(g['split_accuracy'])}")
+    print("\nweakest fields (n >= 5), accuracy and auto-accept precision:")
+    fields = [(k, v) for k, v in summary["per_field"].items() if v["n"] >= 5]
+    for k, v in sorted(fields, key=lambda kv: kv[1]["accuracy"] or 0.0)[:25]:
+        print(f"  {k:40} n={v['n']:4d} acc={_fmt(v['accuracy'])} aa_prec={_fmt(v['autoaccept_precision'])}")
+    wrong_accepted = [
+        (r.path.name, i.path)
+        for r in results
+        for i in r.items
+        if not i.correct and i.confidence is not None and i.confidence >= args.threshold
+    ]
+    print(f"\nwrong but auto-accepted: {len(wrong_accepted)}")
+    for name, path in wrong_accepted[:20]:
+        print(f"  {name}  {path}")
+    failures = [(r.path.name, r.failure) for r in results if r.failure]
+    print(f"\nfailures: {len(failures)}")
+    for name, why in failures[:20]:
+        print(f"  {name}: {(why or '')[:160]}")
+    if args.json_out:
+        args.json_out.write_text(json.dumps(summary, indent=2))
+    print("\n" + summary_line(summary))
+    print(f"reproduce: .venv/bin/python benchmarks/bench_heldout.py --n {args.n} --seed {args.seed} "
+          f"--fax-ratio {args.fax_ratio} --threshold {args.threshold}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
