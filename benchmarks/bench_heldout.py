@@ -43,8 +43,18 @@ def main(argv: list[str] | None = None) -> int:
         corpus = args.keep or Path(tmp)
         t0 = time.perf_counter()
         subprocess.run(
-            [sys.executable, str(GENERATE), "--out", str(corpus), "--n", str(args.n), "--seed", str(args.seed),
-             "--fax-ratio", str(args.fax_ratio)],
+            [
+                sys.executable,
+                str(GENERATE),
+                "--out",
+                str(corpus),
+                "--n",
+                str(args.n),
+                "--seed",
+                str(args.seed),
+                "--fax-ratio",
+                str(args.fax_ratio),
+            ],
             check=True,
         )
         gen_s = time.perf_counter() - t0
@@ -54,19 +64,27 @@ def main(argv: list[str] | None = None) -> int:
         eval_s = time.perf_counter() - t1
         summary: dict[str, Any] = summarize(results, args.threshold)
 
-    print(f"held-out corpus: {args.n} docs, seed {args.seed}, fax ratio {args.fax_ratio}, "
-          f"threshold {args.threshold}  (generate {gen_s:.0f}s, eval {eval_s:.0f}s)")
-    print(f"{'group':13} {'docs':>4} {'fields':>7} {'aa_prec':>7} {'aa_share':>8} {'autom':>7} {'split':>7} "
-          f"{'pagekind':>8} {'p50_s':>6} fail")
+    print(
+        f"held-out corpus: {args.n} docs, seed {args.seed}, fax ratio {args.fax_ratio}, "
+        f"threshold {args.threshold}  (generate {gen_s:.0f}s, eval {eval_s:.0f}s)"
+    )
+    print(
+        f"{'group':13} {'docs':>4} {'fields':>7} {'aa_prec':>7} {'aa_share':>8} {'autom':>7} {'split':>7} "
+        f"{'pagekind':>8} {'p50_s':>6} fail"
+    )
     for name in ("born_digital", "faxed", "overall"):
         g = summary[name]
-        print(f"{name:13} {g['docs']:4d} {_fmt(g['fields'])} {_fmt(g['autoaccept_precision'])} "
-              f"{_fmt(g['autoaccepted_share']):>8} {_fmt(g['automation'])} {_fmt(g['split_accuracy'])} "
-              f"{_fmt(g['page_kind_accuracy']):>8} {g['latency_p50_s']:6.2f} {g['failures']}")
+        print(
+            f"{name:13} {g['docs']:4d} {_fmt(g['fields'])} {_fmt(g['autoaccept_precision'])} "
+            f"{_fmt(g['autoaccepted_share']):>8} {_fmt(g['automation'])} {_fmt(g['split_accuracy'])} "
+            f"{_fmt(g['page_kind_accuracy']):>8} {g['latency_p50_s']:6.2f} {g['failures']}"
+        )
     print("\nper family (fields / auto-accept precision / automation / split):")
     for fam, g in summary["per_family"].items():
-        print(f"  {fam:20} docs={g['docs']:3d} fields={_fmt(g['fields'])} aa_prec={_fmt(g['autoaccept_precision'])} "
-              f"autom={_fmt(g['automation'])} split={_fmt(g['split_accuracy'])}")
+        print(
+            f"  {fam:20} docs={g['docs']:3d} fields={_fmt(g['fields'])} aa_prec={_fmt(g['autoaccept_precision'])} "
+            f"autom={_fmt(g['automation'])} split={_fmt(g['split_accuracy'])}"
+        )
     print("\nweakest fields (n >= 5), accuracy and auto-accept precision:")
     fields = [(k, v) for k, v in summary["per_field"].items() if v["n"] >= 5]
     for k, v in sorted(fields, key=lambda kv: kv[1]["accuracy"] or 0.0)[:25]:
@@ -87,8 +105,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.json_out:
         args.json_out.write_text(json.dumps(summary, indent=2))
     print("\n" + summary_line(summary))
-    print(f"reproduce: .venv/bin/python benchmarks/bench_heldout.py --n {args.n} --seed {args.seed} "
-          f"--fax-ratio {args.fax_ratio} --threshold {args.threshold}")
+    print(
+        f"reproduce: .venv/bin/python benchmarks/bench_heldout.py --n {args.n} --seed {args.seed} "
+        f"--fax-ratio {args.fax_ratio} --threshold {args.threshold}"
+    )
     return 0
 
 

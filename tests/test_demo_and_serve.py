@@ -26,7 +26,7 @@ def test_demo_processes_samples_and_creates_login(tmp_path: Path) -> None:
     settings = load_settings(data_dir=tmp_path / "var")
     text = prepare(settings, n=3, seed=4)
     assert f"Username: {DEMO_USER}" in text and "otpauth://" in text
-    login = (tmp_path / "var" / "demo" / "login.txt")
+    login = tmp_path / "var" / "demo" / "login.txt"
     assert oct(login.stat().st_mode & 0o777) == "0o600"
     summary = status_summary(settings)
     assert summary["total"] >= 3

@@ -10,11 +10,15 @@ from datetime import date
 from typing import Any
 
 import pymupdf
-
 from people import Addr, Case, Cov, Person, Prov, city_line, fmt_date, fmt_phone, fmt_sex, full_name, icd_desc
 
 FONT_SETS = [
-    ("hebo", "helv"), ("tibo", "tiro"), ("cobo", "cour"), ("helv", "tiro"), ("hebo", "cour"), ("tibo", "helv"),
+    ("hebo", "helv"),
+    ("tibo", "tiro"),
+    ("cobo", "cour"),
+    ("helv", "tiro"),
+    ("hebo", "cour"),
+    ("tibo", "helv"),
 ]
 LETTER = (612, 792)
 
@@ -64,14 +68,17 @@ class Gold:
 class Sheet:
     """One page plus the fonts and randomness of the document it belongs to."""
 
-    def __init__(self, page: pymupdf.Page, rng: random.Random, fonts: tuple[str, str], gold: Gold | None) -> None:
+    def __init__(
+        self, page: pymupdf.Page, rng: random.Random, fonts: tuple[str, str], gold: Gold | None
+    ) -> None:
         self.page, self.rng, self.fonts = page, rng, fonts
         self.gold = gold
         if gold is not None:
-            gold.pages.add(page.number + 1)  # type: ignore[operator]
+            gold.pages.add(int(page.number or 0) + 1)
 
-    def text(self, x: float, y: float, s: str, size: float = 10, font: str | None = None,
-             bold: bool = False) -> float:
+    def text(
+        self, x: float, y: float, s: str, size: float = 10, font: str | None = None, bold: bool = False
+    ) -> float:
         """Write `s` with its baseline at y; returns the x just after it."""
         fn = font or (self.fonts[0] if bold else self.fonts[1])
         self.page.insert_text((x, y), s, fontname=fn, fontsize=size)
@@ -81,8 +88,16 @@ class Sheet:
         fn = font or self.fonts[1]
         self.text(x1 - pymupdf.get_text_length(s, fontname=fn, fontsize=size), y, s, size, fn)
 
-    def wrap(self, x: float, y: float, width: float, s: str, size: float = 10, font: str | None = None,
-             lead: float = 1.35) -> float:
+    def wrap(
+        self,
+        x: float,
+        y: float,
+        width: float,
+        s: str,
+        size: float = 10,
+        font: str | None = None,
+        lead: float = 1.35,
+    ) -> float:
         """Word-wrapped paragraph; returns the baseline after the last line."""
         fn = font or self.fonts[1]
         line = ""
@@ -100,7 +115,7 @@ class Sheet:
         return y
 
     def box(self, x0: float, y0: float, x1: float, y1: float, width: float = 0.8, fill: Any = None) -> None:
-        self.page.draw_rect(pymupdf.Rect(x0, y0, x1, y1), color=(0, 0, 0), fill=fill, width=width)
+        self.page.draw_rect((x0, y0, x1, y1), color=(0, 0, 0), fill=fill, width=width)
 
     def line(self, x0: float, y0: float, x1: float, y1: float, width: float = 0.6) -> None:
         self.page.draw_line((x0, y0), (x1, y1), color=(0, 0, 0), width=width)
@@ -115,6 +130,7 @@ class Sheet:
 
 
 # --- recording helpers: format a value, record its normalized form, return the printed text --------------
+
 
 def rec_date(sh: Sheet, path: str, d: date, dob: bool = False) -> str:
     assert sh.gold is not None
@@ -214,7 +230,7 @@ class Ctx:
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
-        self.doc = pymupdf.open()
+        self.doc: pymupdf.Document = pymupdf.open()  # type: ignore[no-untyped-call]  # PyMuPDF ships partial hints
         self.fonts = rng.choice(FONT_SETS)
         self.kinds: list[str] = []
         self.golds: list[Gold] = []

@@ -18,13 +18,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from canvas import Ctx  # noqa: E402
-from fax import fax_document  # noqa: E402
-from layouts_forms import medicaid_numbered, odd_labels, specialty_grid  # noqa: E402
-from layouts_notes import discharge_sticker, ehr_order, memo_consult  # noqa: E402
-from layouts_packets import card_copy, handwritten, two_patient_packet  # noqa: E402
+from canvas import Ctx
+from fax import fax_document
+from layouts_forms import medicaid_numbered, odd_labels, specialty_grid
+from layouts_notes import discharge_sticker, ehr_order, memo_consult
+from layouts_packets import card_copy, handwritten, two_patient_packet
 
-from referral_intake.contract import Extraction  # noqa: E402
+from referral_intake.contract import Extraction
 
 FAMILIES: dict[str, Callable[[Ctx], None]] = {
     "specialty_grid": specialty_grid,
@@ -45,11 +45,13 @@ def make_document(seed: int, index: int, family: str, fax: bool) -> tuple[bytes,
     ctx = Ctx(rng)
     FAMILIES[family](ctx)
     if fax:
-        sender = ctx.golds[0].data.get("referring_provider", {}).get("organization", {}).get("value", "CLINIC")
+        sender = (
+            ctx.golds[0].data.get("referring_provider", {}).get("organization", {}).get("value", "CLINIC")
+        )
         data, ext = fax_document(ctx.doc, rng, str(sender)[:28].upper(), as_tiff=rng.random() < 0.5)
     else:
         ctx.doc.set_metadata({"creator": "", "producer": "", "creationDate": "", "modDate": ""})
-        data, ext = ctx.doc.tobytes(garbage=3, deflate=True, no_new_id=True), "pdf"
+        data, ext = ctx.doc.tobytes(garbage=3, deflate=True, no_new_id=True), "pdf"  # type: ignore[no-untyped-call]
     gold = {
         "document": {
             "sha256": hashlib.sha256(data).hexdigest(),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pymupdf
-
 from canvas import (
     Ctx,
     Sheet,
@@ -19,10 +18,13 @@ from canvas import (
     rec_subscriber,
     rec_urgency,
 )
+from pages_extra import imaging_page
 from people import STATE_NAMES, case, icd_desc
 
 
-def _cell(sh: Sheet, x0: float, y0: float, x1: float, h: float, label: str, value: str, size: float = 10) -> None:
+def _cell(
+    sh: Sheet, x0: float, y0: float, x1: float, h: float, label: str, value: str, size: float = 10
+) -> None:
     """A grid box with its label small in the top-left corner and the value below it."""
     sh.box(x0, y0, x1, y0 + h, 0.6)
     sh.text(x0 + 2.5, y0 + 7.5, label, 6.5, bold=True)
@@ -39,9 +41,18 @@ def specialty_grid(ctx: Ctx) -> None:
     p, cov, rf, to = c.patient, c.coverage, c.referring, c.referred
     x0, x1, top = 36 + rng.uniform(-6, 6), 576 + rng.uniform(-6, 6), 40 + rng.uniform(0, 20)
     sh.text(x0, top, rec(sh, "referred_to.organization", to.org).upper(), 14, bold=True)
-    sh.text(x0, top + 16, "New Patient Referral Intake  -  " + rec(sh, "referred_to.specialty", to.specialty), 11)
-    sh.text(x0, top + 30, "Return completed form by fax to " + rec_phone(sh, "referred_to.fax", to.fax)
-            + "   Scheduling line " + rec_phone(sh, "referred_to.phone", to.phone), 8)
+    sh.text(
+        x0, top + 16, "New Patient Referral Intake  -  " + rec(sh, "referred_to.specialty", to.specialty), 11
+    )
+    sh.text(
+        x0,
+        top + 30,
+        "Return completed form by fax to "
+        + rec_phone(sh, "referred_to.fax", to.fax)
+        + "   Scheduling line "
+        + rec_phone(sh, "referred_to.phone", to.phone),
+        8,
+    )
     w, h = x1 - x0, 26.0
     y = top + 42
     sh.box(x0, y, x1, y + 14, 0.6, fill=(0.85, 0.85, 0.85))
@@ -55,8 +66,24 @@ def specialty_grid(ctx: Ctx) -> None:
     y += h
     _cell(sh, cols[0], y, cols[1], h, "SEX", rec_sex(sh, p))
     _cell(sh, cols[1], y, cols[2], h, "BEST CONTACT NUMBER", rec_phone(sh, "patient.phone", p.phone))
-    _cell(sh, cols[2], y, cols[3], h, "LANGUAGE", rec(sh, "patient.preferred_language", p.language) if p.language else "")
-    _cell(sh, cols[3], y, cols[4], h, "CHART #", rec(sh, "patient.mrn", p.mrn.upper()) if rng.random() < 0.5 else "")
+    _cell(
+        sh,
+        cols[2],
+        y,
+        cols[3],
+        h,
+        "LANGUAGE",
+        rec(sh, "patient.preferred_language", p.language) if p.language else "",
+    )
+    _cell(
+        sh,
+        cols[3],
+        y,
+        cols[4],
+        h,
+        "CHART #",
+        rec(sh, "patient.mrn", p.mrn.upper()) if rng.random() < 0.5 else "",
+    )
     y += h
     street, _ = rec_addr(sh, "patient.address", p.addr)
     _cell(sh, cols[0], y, cols[2], h, "HOME ADDRESS", street)
@@ -114,7 +141,11 @@ def specialty_grid(ctx: Ctx) -> None:
     sh.text(x0 + 4, y + 8, "HOW SOON SHOULD WE SEE THE PATIENT?", 6.5, bold=True)
     xx = x0 + 8
     rec_urgency(sh, c, {"routine": "", "urgent": "", "stat": ""})
-    for key, label in (("routine", "Next available"), ("urgent", "Urgent (within 72 h)"), ("stat", "STAT - call us")):
+    for key, label in (
+        ("routine", "Next available"),
+        ("urgent", "Urgent (within 72 h)"),
+        ("stat", "STAT - call us"),
+    ):
         xx = sh.check(xx, y + 22, label, c.urgency == key, 9) + 18
     y += 40
     sh.line(x0, y + 20, x0 + 250, y + 20)
@@ -123,6 +154,8 @@ def specialty_grid(ctx: Ctx) -> None:
     sh.line(x0 + 295, y + 20, x0 + 420, y + 20)
     sh.text(x0 + 300, y + 30, "Date signed", 7)
     sh.text(x0, 770, f"{to.org}  |  Form NP-{rng.randrange(10, 99)}  |  Page 1 of 1", 7)
+    if rng.random() < 0.4:
+        imaging_page(ctx, c, g)
 
 
 def medicaid_numbered(ctx: Ctx) -> None:
@@ -139,7 +172,9 @@ def medicaid_numbered(ctx: Ctx) -> None:
     sh.text(x0, top, f"{state} MEDICAL ASSISTANCE PROGRAM", 12, bold=True)
     sh.text(x0, top + 15, "REQUEST FOR SPECIALTY REFERRAL AND PRIOR AUTHORIZATION", 10, bold=True)
     sh.right(x1, top, f"Form MA-RF {rng.randrange(10, 40)} (Rev. 03/25)", 7)
-    sh.text(x0, top + 28, "Type or print clearly. Incomplete requests will be returned. Items 1-16 required.", 7)
+    sh.text(
+        x0, top + 28, "Type or print clearly. Incomplete requests will be returned. Items 1-16 required.", 7
+    )
     y, h, mid = top + 36, 30.0, (x0 + x1) / 2
 
     def item(n: int, label: str, value: str, xa: float, xb: float) -> None:
@@ -148,7 +183,13 @@ def medicaid_numbered(ctx: Ctx) -> None:
         if value:
             sh.text(xa + 8, y + h - 7, value, 10, font="cour")
 
-    item(1, "Recipient name (Last, First, Middle)", rec_name(sh, "patient", p, "last_first").upper(), x0, mid + 60)
+    item(
+        1,
+        "Recipient name (Last, First, Middle)",
+        rec_name(sh, "patient", p, "last_first").upper(),
+        x0,
+        mid + 60,
+    )
     item(2, "Recipient ID", rec_member(sh, cov), mid + 60, x1)
     y += h
     rec(sh, "insurance.0.payer_name", cov.payer)
@@ -190,8 +231,14 @@ def medicaid_numbered(ctx: Ctx) -> None:
     item(19, "PA number (agency use only)", rec_auth(sh, c) if c.auth else "", x0, mid)
     item(20, "Date of request", rec_date(sh, "referral_date", c.referral_date), mid, x1)
     y += h + 16
-    sh.wrap(x0, y, x1 - x0, "I certify that the services requested are medically necessary and that the information "
-            "above is true and complete. Falsification may result in sanctions under the program rules.", 7)
+    sh.wrap(
+        x0,
+        y,
+        x1 - x0,
+        "I certify that the services requested are medically necessary and that the information "
+        "above is true and complete. Falsification may result in sanctions under the program rules.",
+        7,
+    )
     sh.line(x0, y + 50, x0 + 260, y + 50)
     sh.text(x0, y + 60, "Signature of requesting provider", 7)
 

@@ -16,6 +16,7 @@ from canvas import (
     rec_sex,
     rec_urgency,
 )
+from pages_extra import demographics_page, lab_page
 from people import case, icd_desc
 
 
@@ -30,15 +31,27 @@ def memo_consult(ctx: Ctx) -> None:
     sh.text(x0, y, rec(sh, "referring_provider.organization", rf.org), 13, bold=True)
     street, cityl = rec_addr(sh, "referring_provider.address", rf.addr)
     sh.text(x0, y + 14, f"{street}  -  {cityl}", 8.5)
-    sh.text(x0, y + 25, "Tel " + rec_phone(sh, "referring_provider.phone", rf.phone) + "    Fax "
-            + rec_phone(sh, "referring_provider.fax", rf.fax), 8.5)
+    sh.text(
+        x0,
+        y + 25,
+        "Tel "
+        + rec_phone(sh, "referring_provider.phone", rf.phone)
+        + "    Fax "
+        + rec_phone(sh, "referring_provider.fax", rf.fax),
+        8.5,
+    )
     y += 60
     sh.text(x0, y, "MEMORANDUM", 16, bold=True)
     y += 26
     pname = rec_name(sh, "patient", p, "first_last")
     urg = rec_urgency(sh, c, {"routine": "", "urgent": "", "stat": ""})
     header = [
-        ("TO:", rec_prov_name(sh, "referred_to", to, "dr") + ", " + rec(sh, "referred_to.specialty", to.specialty)),
+        (
+            "TO:",
+            rec_prov_name(sh, "referred_to", to, "dr")
+            + ", "
+            + rec(sh, "referred_to.specialty", to.specialty),
+        ),
         ("FROM:", rec_prov_name(sh, "referring_provider", rf, "first_cred")),
         ("DATE:", rec_date(sh, "referral_date", c.referral_date)),
         ("RE:", f"Consult request - {pname}"),
@@ -64,8 +77,11 @@ def memo_consult(ctx: Ctx) -> None:
     dx_txt = "; ".join(f"{icd_desc(code).lower()} ({code})" for code in c.dx)
     for code in c.dx:
         g.dx(code, True)
-    urgent = {"routine": "at your convenience", "urgent": "urgently, ideally within the week",
-              "stat": "STAT - please call me today"}[c.urgency]
+    urgent = {
+        "routine": "at your convenience",
+        "urgent": "urgently, ideally within the week",
+        "stat": "STAT - please call me today",
+    }[c.urgency]
     _ = urg
     paras = [
         f"Dear Dr. {to.last}," if to.cred in ("MD", "DO") else f"Dear {to.first} {to.last},",
@@ -101,8 +117,14 @@ def ehr_order(ctx: Ctx) -> None:
     sh.box(x0, 28, x1, 62, 0.5, fill=(0.88, 0.88, 0.88))
     sh.text(x0 + 6, 42, rec_name(sh, "patient", p, "last_first").upper(), 11, font="hebo")
     age = (c.referral_date - p.dob).days // 365
-    sh.text(x0 + 6, 56, f"DOB: {rec_date(sh, 'patient.date_of_birth', p.dob, dob=True)} ({age} y)   "
-            f"Sex: {rec_sex(sh, p)}   MRN: {rec(sh, 'patient.mrn', p.mrn.upper())}", 8.5, font="helv")
+    sh.text(
+        x0 + 6,
+        56,
+        f"DOB: {rec_date(sh, 'patient.date_of_birth', p.dob, dob=True)} ({age} y)   "
+        f"Sex: {rec_sex(sh, p)}   MRN: {rec(sh, 'patient.mrn', p.mrn.upper())}",
+        8.5,
+        font="helv",
+    )
     sh.right(x1 - 6, 42, f"Enc #{rng.randrange(10**7, 10**8)}", 8, font="helv")
     sh.right(x1 - 6, 56, "PCP: " + rec_prov_name(sh, "referring_provider", rf, "last_first"), 8, font="helv")
     y = 90.0
@@ -139,7 +161,10 @@ def ehr_order(ctx: Ctx) -> None:
         ("Refer to location", rec(sh, "referred_to.organization", to.org)),
         ("Provider NPI", rec(sh, "referred_to.npi", to.npi)),
         ("Reason", rec(sh, "reason", c.reason)),
-        ("Coverage", rec(sh, "insurance.0.payer_name", cov.payer) + " / " + rec(sh, "insurance.0.plan_name", cov.plan)),
+        (
+            "Coverage",
+            rec(sh, "insurance.0.payer_name", cov.payer) + " / " + rec(sh, "insurance.0.plan_name", cov.plan),
+        ),
         ("Subscriber ID", rec_member(sh, cov)),
     ]
     if c.auth:
@@ -153,15 +178,28 @@ def ehr_order(ctx: Ctx) -> None:
     y += 15
     street, cityl = rec_addr(sh, "referring_provider.address", rf.addr)
     for line in (
-        rec_prov_name(sh, "referring_provider", rf, "first_cred") + "  NPI " + rec(sh, "referring_provider.npi", rf.npi),
-        rec(sh, "referring_provider.organization", rf.org), street, cityl,
-        "P: " + rec_phone(sh, "referring_provider.phone", rf.phone) + "   F: "
+        rec_prov_name(sh, "referring_provider", rf, "first_cred")
+        + "  NPI "
+        + rec(sh, "referring_provider.npi", rf.npi),
+        rec(sh, "referring_provider.organization", rf.org),
+        street,
+        cityl,
+        "P: "
+        + rec_phone(sh, "referring_provider.phone", rf.phone)
+        + "   F: "
         + rec_phone(sh, "referring_provider.fax", rf.fax),
     ):
         sh.text(x0 + 4, y, line, 9, font="helv")
         y += 12
-    sh.text(x0, 770, f"Printed {c.referral_date.isoformat()} 14:{rng.randrange(10, 59)} by front desk  -  Page 1 of 1",
-            7, font="helv")
+    sh.text(
+        x0,
+        770,
+        f"Printed {c.referral_date.isoformat()} 14:{rng.randrange(10, 59)} by front desk  -  Page 1",
+        7,
+        font="helv",
+    )
+    if rng.random() < 0.4:
+        demographics_page(ctx, c, g)
 
 
 def discharge_sticker(ctx: Ctx) -> None:
@@ -172,16 +210,26 @@ def discharge_sticker(ctx: Ctx) -> None:
     p, cov, rf, to = c.patient, c.coverage, c.referring, c.referred
     sh = ctx.page("referral_form", g)
     hosp = rng.choice(["St. Brigid Regional Medical Center", "Mercy Plains Hospital", "Valley Ridge General"])
-    sh.text(40, 50, hosp.upper(), 12, bold=True)
+    sh.text(40, 50, rec(sh, "referring_provider.organization", hosp).upper(), 12, bold=True)
     sh.text(40, 64, "Case Management  -  Post-Discharge Specialty Follow-up", 9)
     # label sticker, top right, small monospaced text like a thermal label
     lx, ly = 350 + rng.uniform(-10, 10), 34 + rng.uniform(0, 8)
     sh.box(lx, ly, lx + 200, ly + 64, 0.5)
     sh.text(lx + 6, ly + 12, rec_name(sh, "patient", p, "last_first").upper(), 9, font="cobo")
-    sh.text(lx + 6, ly + 24, f"MRN {rec(sh, 'patient.mrn', p.mrn.upper())}   FIN {rng.randrange(10**8, 10**9)}", 7.5,
-            font="cour")
-    sh.text(lx + 6, ly + 35, f"DOB {rec_date(sh, 'patient.date_of_birth', p.dob, dob=True)}  {rec_sex(sh, p)}", 7.5,
-            font="cour")
+    sh.text(
+        lx + 6,
+        ly + 24,
+        f"MRN {rec(sh, 'patient.mrn', p.mrn.upper())}   FIN {rng.randrange(10**8, 10**9)}",
+        7.5,
+        font="cour",
+    )
+    sh.text(
+        lx + 6,
+        ly + 35,
+        f"DOB {rec_date(sh, 'patient.date_of_birth', p.dob, dob=True)}  {rec_sex(sh, p)}",
+        7.5,
+        font="cour",
+    )
     sh.text(lx + 6, ly + 46, f"{cov.payer.upper()[:24]}", 7.5, font="cour")
     if len(cov.payer) <= 24:  # a longer name is cut on the label, so the gold cannot hold it
         rec(sh, "insurance.0.payer_name", cov.payer)
@@ -189,16 +237,36 @@ def discharge_sticker(ctx: Ctx) -> None:
     y = 130.0
     sh.text(40, y, "Follow-up appointment requested with:", 10, bold=True)
     y += 16
-    sh.text(56, y, rec_prov_name(sh, "referred_to", to, rng.choice(["dr", "first_cred"])) + "  ("
-            + rec(sh, "referred_to.specialty", to.specialty) + ")", 10)
+    sh.text(
+        56,
+        y,
+        rec_prov_name(sh, "referred_to", to, rng.choice(["dr", "first_cred"]))
+        + "  ("
+        + rec(sh, "referred_to.specialty", to.specialty)
+        + ")",
+        10,
+    )
     y += 14
-    sh.text(56, y, rec(sh, "referred_to.organization", to.org) + "   Office "
-            + rec_phone(sh, "referred_to.phone", to.phone), 10)
+    sh.text(
+        56,
+        y,
+        rec(sh, "referred_to.organization", to.org)
+        + "   Office "
+        + rec_phone(sh, "referred_to.phone", to.phone),
+        10,
+    )
     y += 24
     rec(sh, "referring_provider.first_name", rf.first)
     rec(sh, "referring_provider.last_name", rf.last)
-    when = rec_urgency(sh, c, {"routine": "within 2-4 weeks (routine)", "urgent": "within 3 days (urgent)",
-                               "stat": "same day (STAT)"})
+    when = rec_urgency(
+        sh,
+        c,
+        {
+            "routine": "within 2-4 weeks (routine)",
+            "urgent": "within 3 days (urgent)",
+            "stat": "same day (STAT)",
+        },
+    )
     sh.text(40, y, "Timeframe:", 10, bold=True)
     sh.text(120, y, when, 10)
     y += 16
@@ -229,8 +297,16 @@ def discharge_sticker(ctx: Ctx) -> None:
         y += 20
     y += 20
     sh.text(40, y, "Attending:", 9, bold=True)
-    sh.text(100, y, rec_prov_name(sh, "referring_provider", rf, "first_cred") + "   NPI "
-            + rec(sh, "referring_provider.npi", rf.npi), 9)
+    sh.text(
+        100,
+        y,
+        rec_prov_name(sh, "referring_provider", rf, "first_cred")
+        + "   NPI "
+        + rec(sh, "referring_provider.npi", rf.npi),
+        9,
+    )
     y += 14
     sh.text(40, y, "Attending office " + rec_phone(sh, "referring_provider.phone", rf.phone), 9)
     sh.text(40, 770, f"{hosp}  |  CM-FU-{rng.randrange(100, 999)}", 7)
+    if rng.random() < 0.5:
+        lab_page(ctx, c, g)

@@ -24,7 +24,9 @@ from people import Case, case, fmt_phone, icd_desc
 def _scrawl(sh: Sheet, x: float, y: float, s: str, size: float = 11) -> None:
     """Hand-printed look: oblique courier capitals, each word nudged off the baseline."""
     for word in s.upper().split(" "):
-        x = sh.text(x, y + sh.rng.uniform(-1.2, 1.2), word + " ", size * sh.rng.uniform(0.95, 1.08), font="coit")
+        x = sh.text(
+            x, y + sh.rng.uniform(-1.2, 1.2), word + " ", size * sh.rng.uniform(0.95, 1.08), font="coit"
+        )
 
 
 def handwritten(ctx: Ctx) -> None:
@@ -40,16 +42,22 @@ def handwritten(ctx: Ctx) -> None:
     y = 110.0
     street, cityl = rec_addr(sh, "patient.address", p.addr)
     rows = [
-        [("Patient", rec_name(sh, "patient", p, "first_last"), 300),
-         ("Birthdate", rec_date(sh, "patient.date_of_birth", p.dob, dob=True), 200)],
+        [
+            ("Patient", rec_name(sh, "patient", p, "first_last"), 300),
+            ("Birthdate", rec_date(sh, "patient.date_of_birth", p.dob, dob=True), 200),
+        ],
         [("Address", street, 500)],
         [("City / State / Zip", cityl, 500)],
         [("Phone", rec_phone(sh, "patient.phone", p.phone), 250), ("M / F", rec_sex(sh, p), 100)],
         [("Insurance", rec(sh, "insurance.0.payer_name", cov.payer), 300), ("ID", rec_member(sh, cov), 200)],
-        [("Referred to", rec_prov_name(sh, "referred_to", to, "dr"), 300),
-         ("Specialty", rec(sh, "referred_to.specialty", to.specialty), 200)],
-        [("Referred by", rec_prov_name(sh, "referring_provider", rf, "dr"), 300),
-         ("Office ph", rec_phone(sh, "referring_provider.phone", rf.phone), 200)],
+        [
+            ("Referred to", rec_prov_name(sh, "referred_to", to, "dr"), 300),
+            ("Specialty", rec(sh, "referred_to.specialty", to.specialty), 200),
+        ],
+        [
+            ("Referred by", rec_prov_name(sh, "referring_provider", rf, "dr"), 300),
+            ("Office ph", rec_phone(sh, "referring_provider.phone", rf.phone), 200),
+        ],
     ]
     for row in rows:
         x = x0
@@ -129,8 +137,9 @@ def two_patient_packet(ctx: Ctx) -> None:
     """Fax packet from one clinic: cover listing 'Patients: 2', then each patient's referral (+ a note)."""
     rng = ctx.rng
     c1 = case(rng)
-    c2 = case(rng)
-    c2.referring = c1.referring  # one sender
+    c2 = case(rng, c1.referred.specialty)
+    # one sender, one receiving practice, one fax date for both patients
+    c2.referring, c2.referred, c2.referral_date = c1.referring, c1.referred, c1.referral_date
     g1, g2 = ctx.new_gold(), ctx.new_gold()
     rf = c1.referring
     cover = ctx.page("cover_sheet", g1)  # the cover travels with the first referral
@@ -154,17 +163,29 @@ def two_patient_packet(ctx: Ctx) -> None:
         rec(Sheet_for(cover, g), "referring_provider.organization", rf.org)
         rec(Sheet_for(cover, g), "referring_provider.phone", rf.phone)
         rec(Sheet_for(cover, g), "referring_provider.fax", rf.fax)
-        _ = c
+        rec(Sheet_for(cover, g), "referred_to.organization", c.referred.org)
     g2.pages.discard(1)
-    cover.wrap(50, y + 30, 500, "CONFIDENTIAL: this transmission contains protected health information for the "
-               "named recipient only. If received in error, notify the sender by phone and destroy all pages.", 8)
+    cover.wrap(
+        50,
+        y + 30,
+        500,
+        "CONFIDENTIAL: this transmission contains protected health information for the "
+        "named recipient only. If received in error, notify the sender by phone and destroy all pages.",
+        8,
+    )
     sh = ctx.page("referral_form", g1)
     _short_form(sh, c1, g1, 1)
     note = ctx.page("clinical_note", g1)
     note.text(50, 60, "Progress note (excerpt)", 12, bold=True)
-    note.wrap(50, 84, 500, f"Seen in clinic {c1.referral_date.strftime('%m/%d/%Y')}. {c1.reason.capitalize()}. "
-              "Exam and history as documented in the chart. Plan: specialist opinion requested; follow up "
-              "here in 6 weeks.", 10)
+    note.wrap(
+        50,
+        84,
+        500,
+        f"Seen in clinic {c1.referral_date.strftime('%m/%d/%Y')}. {c1.reason.capitalize()}. "
+        "Exam and history as documented in the chart. Plan: specialist opinion requested; follow up "
+        "here in 6 weeks.",
+        10,
+    )
     sh2 = ctx.page("referral_form", g2)
     _short_form(sh2, c2, g2, 2)
     if c2.meds:
@@ -177,7 +198,7 @@ def two_patient_packet(ctx: Ctx) -> None:
             y += 14
 
 
-def Sheet_for(sh: Sheet, g: Gold) -> Sheet:  # noqa: N802 - reads as a constructor
+def Sheet_for(sh: Sheet, g: Gold) -> Sheet:
     """The same page, recording into another referral's gold."""
     other = Sheet.__new__(Sheet)
     other.page, other.rng, other.fonts, other.gold = sh.page, sh.rng, sh.fonts, g
@@ -204,25 +225,49 @@ def card_copy(ctx: Ctx) -> None:
                 rec(sh, "insurance.0.subscriber_name", f"{holder.first} {holder.last}")
             else:
                 rec_name(sh, "patient", p, "first_last")
-            rows = [("Member", f"{holder.first} {holder.last}".upper()), ("Member ID", rec_member(sh, cov)),
-                    ("Group", rec(sh, "insurance.0.group_number", cov.group)),
-                    ("Payer ID", rec(sh, "insurance.0.payer_id", cov.payer_id))]
+            rows = [
+                ("Member", f"{holder.first} {holder.last}".upper()),
+                ("Member ID", rec_member(sh, cov)),
+                ("Group", rec(sh, "insurance.0.group_number", cov.group)),
+                ("Payer ID", rec(sh, "insurance.0.payer_id", cov.payer_id)),
+            ]
             yy = y0 + 90
             for label, value in rows:
                 sh.text(x0 + 14, yy, label, 8, font="helv")
                 sh.text(x0 + 100, yy, value, 10.5, font="hebo")
                 yy += 20
-            sh.text(x0 + 14, yy + 10, f"RxBIN {rng.randrange(100000, 999999)}   RxPCN {rng.choice(['ADV', 'RXA'])}", 8,
-                    font="helv")
+            sh.text(
+                x0 + 14,
+                yy + 10,
+                f"RxBIN {rng.randrange(100000, 999999)}   RxPCN {rng.choice(['ADV', 'RXA'])}",
+                8,
+                font="helv",
+            )
             sh.text(x0 + 220, yy + 10, "PCP copay $25  SPC $50", 8, font="helv")
         else:
-            sh.wrap(x0 + 14, y0 + 24, 330, "Members: present this card at every visit. Pre-certification is "
-                    "required for inpatient stays and advanced imaging. Out-of-network services may cost more.", 8,
-                    font="helv")
-            sh.text(x0 + 14, y0 + 100, "Member services  " + fmt_phone(rng, f"800555{rng.randrange(100, 200):04d}"),
-                    9, font="helv")
-            sh.text(x0 + 14, y0 + 116, "Provider line    " + fmt_phone(rng, f"888555{rng.randrange(100, 200):04d}"),
-                    9, font="helv")
+            sh.wrap(
+                x0 + 14,
+                y0 + 24,
+                330,
+                "Members: present this card at every visit. Pre-certification is "
+                "required for inpatient stays and advanced imaging. Out-of-network services may cost more.",
+                8,
+                font="helv",
+            )
+            sh.text(
+                x0 + 14,
+                y0 + 100,
+                "Member services  " + fmt_phone(rng, f"800555{rng.randrange(100, 200):04d}"),
+                9,
+                font="helv",
+            )
+            sh.text(
+                x0 + 14,
+                y0 + 116,
+                "Provider line    " + fmt_phone(rng, f"888555{rng.randrange(100, 200):04d}"),
+                9,
+                font="helv",
+            )
             sh.text(x0 + 14, y0 + 140, "Claims: PO Box 4410, Topeka KS 66601", 9, font="helv")
     note = ctx.page("referral_form", g)
     y = 70.0
@@ -233,12 +278,21 @@ def card_copy(ctx: Ctx) -> None:
     y += 30
     who = rec_name(note, "patient", p, "first_last")
     dob = rec_date(note, "patient.date_of_birth", p.dob, dob=True)
-    urg = rec_urgency(note, c, {"routine": "", "urgent": " This is urgent; please book within 72 hours.",
-                                "stat": " STAT: please call our office today."})
+    urg = rec_urgency(
+        note,
+        c,
+        {
+            "routine": "",
+            "urgent": " This is urgent; please book within 72 hours.",
+            "stat": " STAT: please call our office today.",
+        },
+    )
     for code in c.dx:
         g.dx(code, False)
-    body = (f"Please see {who} (born {dob}) in your {rec(note, 'referred_to.specialty', to.specialty)} clinic for "
-            f"{rec(note, 'reason', c.reason)}. ICD-10: {', '.join(c.dx)}.{urg} Card copy attached.")
+    body = (
+        f"Please see {who} (born {dob}) in your {rec(note, 'referred_to.specialty', to.specialty)} clinic for "
+        f"{rec(note, 'reason', c.reason)}. ICD-10: {', '.join(c.dx)}.{urg} Card copy attached."
+    )
     y = note.wrap(60, y, 480, body, 10.5) + 30
     if c.urgency == "routine":
         rec(note, "urgency", "routine", "")

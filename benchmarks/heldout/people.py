@@ -12,28 +12,141 @@ from datetime import date, timedelta
 
 import simple_icd_10_cm as icd
 
-FIRST_F = "Rosalind Marisol Deborah Yvette Harriet Noor Imelda Tamsin Colette Bernadette Odalys Priya Winona Lucinda Greta Soledad Kimberly Adaeze Margit Hollis".split()
-FIRST_M = "Thaddeus Octavio Lyle Desmond Rufus Anselm Kwabena Wendell Barnaby Ignacio Hollis Emmett Cyrus Dmitri Ferris Lamar Ansel Gideon Rocco Ezekiel".split()
-MIDDLE = "Ann June Lee Ray Marie Wade Joy Dale Rose Paul Jean Kay Lynn Grant".split()
-LAST = [
-    "Quillfeather", "Abernathy", "Ostrowski", "Delacroix", "Nakagawa", "Brightwater", "Okonkwo", "Featherstone",
-    "Villanueva", "Hargrove", "Lindqvist", "Pemberton", "Castellanos", "Whitlock", "Szymanski", "Thistlewood",
-    "Amadi", "Rourke", "Van Der Meer", "De La Cruz", "Kowalczyk", "Ashdown", "Trujillo", "Mbeki", "Fairbanks",
+FIRST_F = [
+    "Rosalind",
+    "Marisol",
+    "Deborah",
+    "Yvette",
+    "Harriet",
+    "Noor",
+    "Imelda",
+    "Tamsin",
+    "Colette",
+    "Bernadette",
+    "Odalys",
+    "Priya",
+    "Winona",
+    "Lucinda",
+    "Greta",
+    "Soledad",
+    "Kimberly",
+    "Adaeze",
+    "Margit",
+    "Hollis",
 ]
-STREETS = "Juniper Hollow|Copperleaf|Old Mill|Tamarack|Pecan Grove|Sandpiper|Larkspur|Granite Ridge|Bluebonnet|Kestrel".split("|")
+FIRST_M = [
+    "Thaddeus",
+    "Octavio",
+    "Lyle",
+    "Desmond",
+    "Rufus",
+    "Anselm",
+    "Kwabena",
+    "Wendell",
+    "Barnaby",
+    "Ignacio",
+    "Hollis",
+    "Emmett",
+    "Cyrus",
+    "Dmitri",
+    "Ferris",
+    "Lamar",
+    "Ansel",
+    "Gideon",
+    "Rocco",
+    "Ezekiel",
+]
+MIDDLE = [
+    "Ann",
+    "June",
+    "Lee",
+    "Ray",
+    "Marie",
+    "Wade",
+    "Joy",
+    "Dale",
+    "Rose",
+    "Paul",
+    "Jean",
+    "Kay",
+    "Lynn",
+    "Grant",
+]
+LAST = [
+    "Quillfeather",
+    "Abernathy",
+    "Ostrowski",
+    "Delacroix",
+    "Nakagawa",
+    "Brightwater",
+    "Okonkwo",
+    "Featherstone",
+    "Villanueva",
+    "Hargrove",
+    "Lindqvist",
+    "Pemberton",
+    "Castellanos",
+    "Whitlock",
+    "Szymanski",
+    "Thistlewood",
+    "Amadi",
+    "Rourke",
+    "Van Der Meer",
+    "De La Cruz",
+    "Kowalczyk",
+    "Ashdown",
+    "Trujillo",
+    "Mbeki",
+    "Fairbanks",
+]
+STREETS = [
+    "Juniper Hollow",
+    "Copperleaf",
+    "Old Mill",
+    "Tamarack",
+    "Pecan Grove",
+    "Sandpiper",
+    "Larkspur",
+    "Granite Ridge",
+    "Bluebonnet",
+    "Kestrel",
+]
 STREET_TYPES = ["Rd", "Lane", "Dr", "Street", "Ct", "Way", "Blvd", "Trail"]
 CITIES = [
-    ("Round Rock", "TX", "78664"), ("Dayton", "OH", "45402"), ("Boise", "ID", "83702"), ("Mesa", "AZ", "85201"),
-    ("Lansing", "MI", "48933"), ("Macon", "GA", "31201"), ("Spokane", "WA", "99201"), ("Erie", "PA", "16501"),
-    ("Fargo", "ND", "58102"), ("Albany", "NY", "12207"), ("Tulsa", "OK", "74103"), ("Reno", "NV", "89501"),
+    ("Round Rock", "TX", "78664"),
+    ("Dayton", "OH", "45402"),
+    ("Boise", "ID", "83702"),
+    ("Mesa", "AZ", "85201"),
+    ("Lansing", "MI", "48933"),
+    ("Macon", "GA", "31201"),
+    ("Spokane", "WA", "99201"),
+    ("Erie", "PA", "16501"),
+    ("Fargo", "ND", "58102"),
+    ("Albany", "NY", "12207"),
+    ("Tulsa", "OK", "74103"),
+    ("Reno", "NV", "89501"),
 ]
-STATE_NAMES = {"TX": "Texas", "OH": "Ohio", "ID": "Idaho", "AZ": "Arizona", "MI": "Michigan", "GA": "Georgia",
-               "WA": "Washington", "PA": "Pennsylvania", "ND": "North Dakota", "NY": "New York",
-               "OK": "Oklahoma", "NV": "Nevada"}
+STATE_NAMES = {
+    "TX": "Texas",
+    "OH": "Ohio",
+    "ID": "Idaho",
+    "AZ": "Arizona",
+    "MI": "Michigan",
+    "GA": "Georgia",
+    "WA": "Washington",
+    "PA": "Pennsylvania",
+    "ND": "North Dakota",
+    "NY": "New York",
+    "OK": "Oklahoma",
+    "NV": "Nevada",
+}
 PAYERS = [
-    ("Cedar Valley Health Plan", "Cedar Choice PPO"), ("Northwind Mutual", "Northwind Silver HMO"),
-    ("Keystone Care Alliance", "Keystone Open Access"), ("Prairie Shield Insurance", "Prairie Gold EPO"),
-    ("Harborline Health", "Harborline Medicare Advantage"), ("Summit Crest Benefits", "Crest Essential POS"),
+    ("Cedar Valley Health Plan", "Cedar Choice PPO"),
+    ("Northwind Mutual", "Northwind Silver HMO"),
+    ("Keystone Care Alliance", "Keystone Open Access"),
+    ("Prairie Shield Insurance", "Prairie Gold EPO"),
+    ("Harborline Health", "Harborline Medicare Advantage"),
+    ("Summit Crest Benefits", "Crest Essential POS"),
 ]
 CREDENTIALS = ["MD", "MD", "DO", "NP", "PA-C", "MD"]
 LANGUAGES = ["English", "Spanish", "Vietnamese", "Polish", "Somali", "Tagalog"]
@@ -44,14 +157,22 @@ SPECIALTIES: dict[str, dict[str, list[str]]] = {
     "Orthopedic Surgery": {
         "icd": ["M17.11", "M17.12", "M25.561", "M25.562", "M75.121", "S83.241A", "M16.11", "M51.16"],
         "cpt": ["73721", "73221", "20610"],
-        "reason": ["persistent knee pain despite physical therapy", "evaluation for possible joint replacement",
-                   "shoulder weakness after a fall, rule out rotator cuff tear", "radicular leg pain for 8 weeks"],
+        "reason": [
+            "persistent knee pain despite physical therapy",
+            "evaluation for possible joint replacement",
+            "shoulder weakness after a fall, rule out rotator cuff tear",
+            "radicular leg pain for 8 weeks",
+        ],
     },
     "Cardiology": {
         "icd": ["I48.91", "I10", "I25.10", "R00.2", "R07.9", "I50.9", "R55", "I34.0"],
         "cpt": ["93000", "93306", "93224"],
-        "reason": ["new onset irregular heartbeat", "exertional chest pressure", "syncopal episode last week",
-                   "murmur heard on routine exam"],
+        "reason": [
+            "new onset irregular heartbeat",
+            "exertional chest pressure",
+            "syncopal episode last week",
+            "murmur heard on routine exam",
+        ],
     },
     "Gastroenterology": {
         "icd": ["K21.9", "K58.9", "R10.13", "K50.90"],
@@ -71,16 +192,26 @@ SPECIALTIES: dict[str, dict[str, list[str]]] = {
     "Pulmonology": {
         "icd": ["J45.909", "J44.9", "G47.33", "R06.02"],
         "cpt": ["94010", "95810"],
-        "reason": ["suspected sleep apnea with daytime sleepiness", "dyspnea on exertion, abnormal spirometry"],
+        "reason": [
+            "suspected sleep apnea with daytime sleepiness",
+            "dyspnea on exertion, abnormal spirometry",
+        ],
     },
 }
 for _spec in SPECIALTIES.values():
     for _code in _spec["icd"]:
         if not icd.is_valid_item(_code) or not icd.is_leaf(_code):
             raise ValueError(f"not a billable ICD-10-CM code: {_code}")
-MEDS = ["metformin 500 mg twice daily", "lisinopril 10 mg daily", "atorvastatin 20 mg nightly",
-        "levothyroxine 50 mcg daily", "albuterol inhaler as needed", "omeprazole 20 mg daily",
-        "sertraline 50 mg daily", "apixaban 5 mg twice daily"]
+MEDS = [
+    "metformin 500 mg twice daily",
+    "lisinopril 10 mg daily",
+    "atorvastatin 20 mg nightly",
+    "levothyroxine 50 mcg daily",
+    "albuterol inhaler as needed",
+    "omeprazole 20 mg daily",
+    "sertraline 50 mg daily",
+    "apixaban 5 mg twice daily",
+]
 ALLERGIES = ["Penicillin", "Sulfa drugs", "Latex", "Codeine", "Shellfish"]
 TODAY = date(2026, 11, 20)
 
@@ -170,7 +301,9 @@ class Case:
 
 def address(rng: random.Random) -> Addr:
     city, state, zipc = rng.choice(CITIES)
-    a = Addr(f"{rng.randrange(100, 9900)} {rng.choice(STREETS)} {rng.choice(STREET_TYPES)}", city, state, zipc)
+    a = Addr(
+        f"{rng.randrange(100, 9900)} {rng.choice(STREETS)} {rng.choice(STREET_TYPES)}", city, state, zipc
+    )
     if rng.random() < 0.25:
         a.line2 = rng.choice(["Apt 4B", "Unit 12", "Suite 210", "Apt 307"])
     if rng.random() < 0.3:
@@ -186,8 +319,14 @@ def person(rng: random.Random, adult: bool = True) -> Person:
     last = rng.choice(LAST)
     email = f"{first.lower()}.{last.lower().replace(' ', '')}{rng.randrange(10, 99)}@example.org"
     return Person(
-        first=first, last=last, middle=rng.choice(MIDDLE) if rng.random() < 0.6 else None, sex=sex, dob=dob,
-        addr=address(rng), phone=phone(rng), email=email if rng.random() < 0.4 else None,
+        first=first,
+        last=last,
+        middle=rng.choice(MIDDLE) if rng.random() < 0.6 else None,
+        sex=sex,
+        dob=dob,
+        addr=address(rng),
+        phone=phone(rng),
+        email=email if rng.random() < 0.4 else None,
         mrn=f"{rng.choice(['', 'H', 'E'])}{rng.randrange(100000, 9999999)}",
         language=rng.choice(LANGUAGES) if rng.random() < 0.5 else None,
         suffix=rng.choice(["Jr", "III", "II"]) if sex == "M" and rng.random() < 0.1 else None,
@@ -196,8 +335,15 @@ def person(rng: random.Random, adult: bool = True) -> Person:
 
 def provider(rng: random.Random, specialty: str, org: str) -> Prov:
     return Prov(
-        first=rng.choice(FIRST_F + FIRST_M), last=rng.choice(LAST), cred=rng.choice(CREDENTIALS), npi=npi(rng),
-        org=org, specialty=specialty, phone=phone(rng), fax=phone(rng), addr=address(rng),
+        first=rng.choice(FIRST_F + FIRST_M),
+        last=rng.choice(LAST),
+        cred=rng.choice(CREDENTIALS),
+        npi=npi(rng),
+        org=org,
+        specialty=specialty,
+        phone=phone(rng),
+        fax=phone(rng),
+        addr=address(rng),
     )
 
 
@@ -214,16 +360,30 @@ def coverage(rng: random.Random, patient: Person, medicaid_state: str | None = N
     if rng.random() < 0.3:
         sub, rel = person(rng), rng.choice(RELATIONSHIPS)
         sub.last = patient.last
-    return Cov(payer, plan, f"{rng.randrange(10000, 99999)}", member, f"{rng.randrange(1000, 999999):06d}", sub, rel)
+    return Cov(
+        payer, plan, f"{rng.randrange(10000, 99999)}", member, f"{rng.randrange(1000, 999999):06d}", sub, rel
+    )
 
 
 def case(rng: random.Random, specialty: str | None = None, medicaid: bool = False) -> Case:
     spec_name = specialty or rng.choice(list(SPECIALTIES))
     spec = SPECIALTIES[spec_name]
     pt = person(rng)
-    ref_org = rng.choice(["Oak Hollow Family Medicine", "Riverbend Primary Care", "Sunrise Internal Medicine",
-                          "Lakeshore Community Clinic", "Mesa Verde Health Center"])
-    to_org = rng.choice(["Capitol", "Granite", "Northgate", "Bayview", "Heritage"]) + " " + spec_name + " Associates"
+    ref_org = rng.choice(
+        [
+            "Oak Hollow Family Medicine",
+            "Riverbend Primary Care",
+            "Sunrise Internal Medicine",
+            "Lakeshore Community Clinic",
+            "Mesa Verde Health Center",
+        ]
+    )
+    to_org = (
+        rng.choice(["Capitol", "Granite", "Northgate", "Bayview", "Heritage"])
+        + " "
+        + spec_name
+        + " Associates"
+    )
     n_dx = rng.choice([1, 1, 2, 2, 3])
     return Case(
         patient=pt,
@@ -235,7 +395,9 @@ def case(rng: random.Random, specialty: str | None = None, medicaid: bool = Fals
         reason=rng.choice(spec["reason"]),
         dx=rng.sample(spec["icd"], n_dx),
         cpt=rng.sample(spec["cpt"], rng.choice([1, 1, 2])),
-        auth=f"PA-{rng.randrange(2025, 2027)}-{rng.randrange(100000, 999999)}" if rng.random() < 0.5 else None,
+        auth=f"PA-{rng.randrange(2025, 2027)}-{rng.randrange(100000, 999999)}"
+        if rng.random() < 0.5
+        else None,
         meds=rng.sample(MEDS, rng.choice([0, 1, 2, 3])),
         allergies=rng.sample(ALLERGIES, rng.choice([0, 1, 1, 2])),
     )
@@ -247,6 +409,7 @@ def icd_desc(code: str) -> str:
 
 # --- value formats (what is printed); gold always holds the normalized form -----------------------------
 
+
 def fmt_date(rng: random.Random, d: date, dob: bool = False) -> str:
     styles = ["us", "us_pad", "mon_d_y", "d_mon_y", "iso", "dmy_words"]
     if dob and 1940 <= d.year <= 1999:
@@ -257,7 +420,9 @@ def fmt_date(rng: random.Random, d: date, dob: bool = False) -> str:
         "us": f"{d.month}/{d.day}/{d.year}",
         "us_pad": d.strftime("%m/%d/%Y"),
         "mon_d_y": f"{mon} {d.day}, {d.year}",
-        "d_mon_y": f"{d.day:02d}-{mon}-{d.year}" if rng.random() < 0.5 else f"{d.day:02d}-{mon.upper()}-{d.year}",
+        "d_mon_y": f"{d.day:02d}-{mon}-{d.year}"
+        if rng.random() < 0.5
+        else f"{d.day:02d}-{mon.upper()}-{d.year}",
         "iso": d.isoformat(),
         "dmy_words": f"{d.day} {d.strftime('%B')} {d.year}",
         "us_2y": f"{d.month}/{d.day}/{d.year % 100:02d}",
@@ -266,13 +431,25 @@ def fmt_date(rng: random.Random, d: date, dob: bool = False) -> str:
 
 def fmt_phone(rng: random.Random, p: str) -> str:
     a, b, c = p[:3], p[3:6], p[6:]
-    return rng.choice([f"{a}.{b}.{c}", f"({a}) {b} {c}", f"+1 {a} {b} {c}", f"{a}-{b}-{c}", f"({a}) {b}-{c}",
-                       f"1-{a}-{b}-{c}"])
+    return rng.choice(
+        [
+            f"{a}.{b}.{c}",
+            f"({a}) {b} {c}",
+            f"+1 {a} {b} {c}",
+            f"{a}-{b}-{c}",
+            f"({a}) {b}-{c}",
+            f"1-{a}-{b}-{c}",
+        ]
+    )
 
 
 def fmt_sex(rng: random.Random, s: str) -> str:
-    words = {"F": ["F", "Female", "female"], "M": ["M", "Male", "male"], "X": ["X", "Non-binary"],
-             "U": ["Unknown", "U"]}
+    words = {
+        "F": ["F", "Female", "female"],
+        "M": ["M", "Male", "male"],
+        "X": ["X", "Non-binary"],
+        "U": ["Unknown", "U"],
+    }
     return rng.choice(words[s])
 
 

@@ -1,10 +1,13 @@
-"""The `referral-intake` command line: parses arguments, calls services, prints. No logic lives here."""
+"""The `referral-intake` command line: parses arguments, calls services, prints. No logic lives here.
+
+Each area keeps its commands in `referral_intake/commands/<area>.py`; this module only mounts them.
+"""
 
 from __future__ import annotations
 
 import typer
 
-from referral_intake.commands import core
+from referral_intake.commands import core, corpus, dedupe, ehr, eligibility, evaluate, users
 
 app = typer.Typer(
     name="referral-intake",
@@ -13,26 +16,12 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,  # locals can hold PHI
 )
 core.register(app)
-
-# Stage command groups: each area registers its own commands below (one line each).
-from referral_intake.commands import evaluate
-
-evaluate.register(app)  # noqa: E402, E702, I001
-from referral_intake.commands import corpus
-
-corpus.register(app)  # noqa: E402, E702, I001
-from referral_intake.commands import eligibility
-
-app.add_typer(eligibility.app, name="eligibility")  # noqa: E402, E702, I001
-from referral_intake.commands import dedupe
-
-dedupe.register(app)  # noqa: E402, E702, I001
-from referral_intake.commands import users
-
-app.add_typer(users.app, name="users")  # noqa: E402, E702, I001
-from referral_intake.commands import ehr
-
-app.add_typer(ehr.app, name="ehr")  # noqa: E402, E702, I001
+corpus.register(app)
+evaluate.register(app)
+dedupe.register(app)
+app.add_typer(eligibility.app, name="eligibility")
+app.add_typer(users.app, name="users")
+app.add_typer(ehr.app, name="ehr")
 
 
 def main() -> None:

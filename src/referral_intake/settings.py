@@ -153,9 +153,8 @@ class Settings(BaseSettings):
         Path("var"), description="Holds the embedded database, the vault and the local key."
     )
     database_url: str | None = Field(None, description="SQLAlchemy URL; default: SQLite in data_dir.")
-    key_provider: Literal["local", "aws-kms"] = Field("local", description="Key-encryption key provider.")
+    key_provider: Literal["local"] = Field("local", description="Key-encryption key provider (local key file).")
     key_file: Path | None = Field(None, description="Local key file; default: data_dir/keys/kek.key.")
-    kms_key_id: str | None = Field(None, description="AWS KMS key id or ARN (key_provider=aws-kms).")
     workers: int = Field(2, description="In-process worker threads of `serve` and `process`.")
     lease_seconds: int = Field(300, description="A case whose worker stops heartbeating is retried after.")
     log_level: str = Field("INFO", description="Log level of the referral_intake logger.")

@@ -72,14 +72,20 @@ def render_gray(pdf: bytes, dpi: int = 200, page: int = 0) -> Image.Image:
     return Image.frombytes("L", (pix.width, pix.height), pix.samples)
 
 
-def scanned_pdf(lines: tuple[str, ...] = LINES, angle: float = 0.0) -> bytes:
-    """An image-only page (a scan) made from a rendered text page."""
+def scanned_pdf(lines: tuple[str, ...] = LINES, angle: float = 0.0, junk_layer: bool = False) -> bytes:
+    """An image-only page (a scan) made from a rendered text page; `junk_layer` adds the invisible
+    garbage text some scanners write over the image."""
     img = render_gray(text_pdf(lines)).rotate(angle, fillcolor=255)
     buf = io.BytesIO()
     img.convert("1").save(buf, "PNG")
     doc = pymupdf.open()
     page = doc.new_page(width=612, height=792)
     page.insert_image(page.rect, stream=buf.getvalue())
+    if junk_layer:
+        for i, junk in enumerate(
+            ("tHe qXzv lIlI Nrnrnrn", "zkqwp xJk Ptnt ~~^^ lIl1 0O0o", "rnrnm qqxv wWvV")
+        ):
+            page.insert_text((72, 80 + 20 * i), junk, fontsize=11, render_mode=3)
     return doc.tobytes(deflate=True)
 
 

@@ -148,10 +148,13 @@ def test_text_layer_quality_decisions() -> None:
     assert text_layer_usable([], lambda: False)  # a blank page stays blank
 
 
-def test_scanned_pdf_page_goes_to_ocr() -> None:
-    doc = read_document_inproc(scanned_pdf(angle=1.0), "scan.pdf", S)
+def test_scanned_pdf_with_junk_text_layer_goes_to_ocr() -> None:
+    data = scanned_pdf(angle=1.0, junk_layer=True)
+    assert "qXzv" in pymupdf.open(stream=data, filetype="pdf")[0].get_text()  # the junk layer is there
+    doc = read_document_inproc(data, "scan.pdf", S)
     page = doc.pages[0]
     assert page.text_source == "ocr" and page.ocr_confidence is not None and page.ocr_confidence > 0.8
+    assert "qXzv" not in page.text
     dob = _find(page.words, "03/14/1962")
     assert 0.8 < dob.confidence <= 1.0
     # Within a few points of where the text layer had it, skew undone.

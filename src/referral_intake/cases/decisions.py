@@ -26,7 +26,9 @@ def approve(
     reason: str | None = None,
 ) -> None:
     """Approve a case and queue its exports. `connectors` are the names of the active EHR writers."""
-    transition(session, case, State.APPROVED, actor=actor, stage="approve", client_addr=client_addr, reason=reason)
+    transition(
+        session, case, State.APPROVED, actor=actor, stage="approve", client_addr=client_addr, reason=reason
+    )
     case.assignee = None
     case.claimed_until = None
     for name in connectors:
@@ -35,9 +37,7 @@ def approve(
             session.add(Outbox(case_id=case.id, connector=name, idempotency_key=key))
 
 
-def reject(
-    session: Session, case: Case, reason: str, *, actor: str, client_addr: str | None = None
-) -> None:
+def reject(session: Session, case: Case, reason: str, *, actor: str, client_addr: str | None = None) -> None:
     """Reject or return to sender; the reason is required and recorded on the case's history."""
     if not reason.strip():
         raise ValueError("a rejection needs a reason")

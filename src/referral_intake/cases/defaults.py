@@ -100,7 +100,9 @@ def duplicate_finder(settings: Settings, store: Store) -> DuplicateFn:
         for cid, created, extraction, ref in rows:
             ext = Extraction.model_validate(extraction)
             if ext.referrals:
-                recent.append(RecentReferral.from_referral(ext.referrals[0], created, case_id=cid, patient_id=ref))
+                recent.append(
+                    RecentReferral.from_referral(ext.referrals[0], created, case_id=cid, patient_id=ref)
+                )
         new = RecentReferral.from_referral(referral, utcnow(), case_id=case_id, patient_id=patient_id)
         hit = find_duplicate_referral(
             new, recent, window, min_reason_similarity=settings.matching.duplicate_reason_similarity

@@ -56,7 +56,8 @@ def build_deps(settings: Settings, store: Store, **overrides: Any) -> Deps:
         "read": overrides.pop("read", None) or defaults.reader(settings),
         "extract": overrides.pop("extract", None) or defaults.extractor(settings, store),
         "match": overrides.pop("match", None) or defaults.matcher(settings, store),
-        "check_eligibility": overrides.pop("check_eligibility", None) or defaults.eligibility(settings, store),
+        "check_eligibility": overrides.pop("check_eligibility", None)
+        or defaults.eligibility(settings, store),
         "connectors": overrides.pop("connectors", None) or defaults.connector_names(settings),
         "find_duplicate": overrides.pop("find_duplicate", None) or defaults.duplicate_finder(settings, store),
     }

@@ -83,5 +83,12 @@ def receive(
                 detail={"channel": channel, "receipt_id": stored.receipt.id, "size": len(data)},
             )
         )
-        record(session, actor, "create", "case", case.id, reason=f"case opened from document {stored.document.id}")
+        record(
+            session,
+            actor,
+            "create",
+            "case",
+            case.id,
+            reason=f"case opened from document {stored.document.id}",
+        )
         return Received(case.id, stored.document.id, stored.receipt.id, True)

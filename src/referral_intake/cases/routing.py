@@ -47,4 +47,6 @@ def review_reasons(
         reasons.append("eligibility: " + str((eligibility or {}).get("reason") or "coverage inactive"))
     elif status != "active":
         reasons.append(str((eligibility or {}).get("reason") or "eligibility unknown"))
+    elif (eligibility or {}).get("mismatches") or (eligibility or {}).get("rejections"):
+        reasons.append("eligibility: the payer's record differs from the referral")
     return reasons

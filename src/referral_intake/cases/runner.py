@@ -2,7 +2,7 @@
 
 Claiming sets a lease (owner + expiry) in its own short transaction; the stage runs outside any
 transaction; its result is committed only if the lease is still ours and the case has not moved
-(compare-and-set on `version`). A worker killed mid-stage leaves a lease that expires, and another
+(a compare-and-set on state and lease owner, under a row lock on PostgreSQL). A worker killed mid-stage leaves a lease that expires, and another
 worker then runs the stage again from the stored inputs: the output is committed exactly once.
 """
 
@@ -90,7 +90,9 @@ class Worker:
             stage=stage,
             detail={"error": f"stage {stage} did not finish after {MAX_ATTEMPTS} attempts"},
         )
-        case.error = f"stage {stage} did not finish after {MAX_ATTEMPTS} attempts (worker crashed or timed out)"
+        case.error = (
+            f"stage {stage} did not finish after {MAX_ATTEMPTS} attempts (worker crashed or timed out)"
+        )
         case.review_reasons = [f"stage failed: {stage}"]
         case.lease_owner = None
         case.lease_expires_at = None
@@ -118,8 +120,13 @@ class Worker:
                     "review_reasons": [f"stage failed: {stage.__name__}"],
                 },
             )
-            log.error("stage_failed", case_id=item.id, stage=stage.__name__, error=type(exc).__name__,
-                      where=traceback.extract_tb(exc.__traceback__)[-1].name)
+            log.error(
+                "stage_failed",
+                case_id=item.id,
+                stage=stage.__name__,
+                error=type(exc).__name__,
+                where=traceback.extract_tb(exc.__traceback__)[-1].name,
+            )
         finally:
             stop.set()
             beat.join()
@@ -149,7 +156,9 @@ class Worker:
                 event = transition(session, case, step.to_state, stage=step.stage, detail=step.detail)
                 event.duration_ms = step.duration_ms
             if output.approve:
-                approve(session, case, self.deps.connectors, actor="system", reason="auto-approved by routing")
+                approve(
+                    session, case, self.deps.connectors, actor="system", reason="auto-approved by routing"
+                )
             for child in output.children:
                 self._add_child(session, case, child)
             case.lease_owner = None
@@ -173,8 +182,13 @@ class Worker:
         session.add(child)
         session.flush()
         session.add(
-            CaseEvent(case_id=child.id, from_state=None, to_state=child.state, stage="split",
-                      detail={"parent_case_id": parent.id, "pages": values.get("pages")})
+            CaseEvent(
+                case_id=child.id,
+                from_state=None,
+                to_state=child.state,
+                stage="split",
+                detail={"parent_case_id": parent.id, "pages": values.get("pages")},
+            )
         )
         record(session, "system", "create", "case", child.id, reason=f"split from case {parent.id}")
 

@@ -1,9 +1,9 @@
 """The case state machine: the only edges a case may travel, and the one function that moves it.
 
-    received -> read -> extracted -> matched -> verified -> needs_review | approved -> exported
-    any working state -> needs_review (a stage failed: the error is kept, a person looks)
-    needs_review -> approved | rejected | duplicate      approved -> exported | needs_review
-    any state -> quarantined (hostile input), failed (export gave up; shown on the case)
+received -> read -> extracted -> matched -> verified -> needs_review | approved -> exported
+any working state -> needs_review (a stage failed: the error is kept, a person looks)
+needs_review -> approved | rejected | duplicate      approved -> exported | needs_review
+any state -> quarantined (hostile input), failed (export gave up; shown on the case)
 """
 
 from __future__ import annotations

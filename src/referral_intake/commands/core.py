@@ -88,10 +88,9 @@ def demo(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Generate sample referrals, process them, create a demo login and serve the review UI."""
+    from referral_intake.eligibility.demo import with_demo_responder
     from referral_intake.services import prepare_demo
     from referral_intake.services import serve as run_server
-
-    from referral_intake.eligibility.demo import with_demo_responder
 
     # The demo checks eligibility against the local CORE responder (synthetic payers on loopback).
     responder, settings = with_demo_responder(settings_from(config, data_dir))

@@ -208,9 +208,11 @@ def _merge_same_patient(pieces: list[list[int]], page_cands: dict[int, list[Cand
         dob = next((i[1] for i in ids if i[1]), None)
         same_dob = dob is not None and dob == prev[1]
         surname_ok = last is None or prev[0] is None or same_surname(last, prev[0])
-        if merged and same_dob and surname_ok:
+        same_name = last is not None and prev[0] is not None and same_surname(last, prev[0])
+        dob_unknown = dob is None or prev[1] is None
+        if merged and ((same_dob and surname_ok) or (same_name and dob_unknown)):
             merged[-1].extend(piece)
-            prev = (prev[0] or last, prev[1])
+            prev = (prev[0] or last, prev[1] or dob)
         else:
             merged.append(list(piece))
             prev = (last, dob)

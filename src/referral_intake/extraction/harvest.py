@@ -86,7 +86,12 @@ def _wrapped(layout: PageLayout, line: Line) -> bool:
 
 
 def _continuation(
-    layout: PageLayout, li: int, xs: tuple[float, ...], max_lines: int, wrap_x: float | None = None
+    layout: PageLayout,
+    li: int,
+    xs: tuple[float, ...],
+    max_lines: int,
+    wrap_x: float | None = None,
+    col_x: float | None = None,
 ) -> list[tuple[int, Cell]]:
     """Unlabelled cells directly below, starting near x0 (wrapped text, list items, an address's second line)."""
     out: list[tuple[int, Cell]] = []
@@ -96,9 +101,12 @@ def _continuation(
         ln = lines[lj]
         if ln.y0 - prev_y1 > 1.1 * layout.line_height:
             break
-        cell = ln.cells[0]  # a cell further left than the value means a new row, not a wrapped value
-        near = [x for x in xs if abs(cell.x0 - x) < 0.8 * layout.line_height + 6]
-        if not near:
+        # The wrapped part starts under the value (or its label); cells wholly left of the label belong to
+        # another column, while anything starting between the label and the value opens a new row.
+        col = min(xs) if col_x is None else col_x
+        tol = 0.8 * layout.line_height + 6
+        cell = next((c for c in ln.cells if c.x1 > col - 4), None)
+        if cell is None or not any(abs(cell.x0 - x) < tol for x in xs):
             break
         if wrap_x is not None and abs(cell.x0 - wrap_x) < 6 and not _wrapped(layout, lines[lj - 1]):
             break  # back at the margin after a short line: a new paragraph, not the value wrapping
@@ -164,7 +172,8 @@ def harvest_labels(layout: PageLayout) -> list[Candidate]:
                 if lab.key in MULTILINE_KEYS or lab.key == "address":
                     # An inline value may wrap back to the label's margin only if its line ran full width.
                     wrap_x = vcell.x0 if method == "inline" and vcell.x0 < vwords[0].x0 - 6 else None
-                    more = _continuation(layout, vline, (vcell.x0, vwords[0].x0), 12, wrap_x)
+                    col_x = cell.x0 if method in ("inline", "right") else vcell.x0
+                    more = _continuation(layout, vline, (vcell.x0, vwords[0].x0), 12, wrap_x, col_x)
                     if lab.key == "address":
                         more = [
                             m

@@ -86,53 +86,8 @@ CREDENTIALS = frozenset(
 )
 TITLES = frozenset(["dr", "doctor", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "sir", "madam"])
 NOT_NAME_WORDS = frozenset(
-    [
-        "name",
-        "referring",
-        "referred",
-        "patient",
-        "provider",
-        "physician",
-        "member",
-        "subscriber",
-        "insured",
-        "policy",
-        "role",
-        "type",
-        "date",
-        "dob",
-        "phone",
-        "fax",
-        "npi",
-        "address",
-        "insurance",
-        "plan",
-        "hmo",
-        "ppo",
-        "medicare",
-        "medicaid",
-        "first",
-        "last",
-        "middle",
-        "signature",
-        "signed",
-        "to",
-        "from",
-        "re",
-        "attn",
-        "attention",
-        "clinic",
-        "practice",
-        "specialist",
-        "consultant",
-        "pcp",
-        "doctor",
-        "information",
-        "none",
-        "unknown",
-        "n/a",
-    ]
-)
+    ["name", "referring", "referred", "patient", "provider", "physician", "member", "subscriber", "insured", "policy", "role", "type", "date", "dob", "phone", "fax", "npi", "address", "insurance", "plan", "hmo", "ppo", "medicare", "medicaid", "first", "last", "middle", "signature", "signed", "to", "from", "re", "attn", "attention", "clinic", "practice", "specialist", "consultant", "pcp", "doctor", "information", "none", "unknown", "n/a", "sheet", "face", "form", "report", "summary", "note", "notes", "request", "order", "details", "demographics", "data", "section", "page", "copy", "card", "cover", "referral", "consult", "consultation", "history", "record", "records", "chart", "visit", "encounter", "admission", "discharge"]
+)  # fmt: skip
 SUFFIXES = {"jr": "Jr", "sr": "Sr", "ii": "II", "iii": "III", "iv": "IV", "v": "V"}
 
 STATES = {

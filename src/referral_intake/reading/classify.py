@@ -105,7 +105,18 @@ _MIN_SCORE = 2.5  # below this the page has no voice of its own
 _NUMBER_TOKEN = re.compile(r"^[<>]?\d+([.,]\d+)?%?$")
 
 
+_FAX_HEADER_PT = 24.0  # a fax machine stamps its header line ("FROM: ... TO: ... PAGE 1/3") in this band
+
+
 def page_scores(page: Page) -> dict[PageKind, float]:
+    if page.text_source == "ocr":  # the header's "FROM:"/"TO:" would read as a cover sheet on every page
+        page = Page(
+            page.number,
+            page.width,
+            page.height,
+            [w for w in page.words if w.y1 > _FAX_HEADER_PT],
+            page.text_source,
+        )
     text = " ".join(page.text.lower().split())
     top_lines = sorted({w.line + 1000 * w.block for w in page.words if w.y0 < 0.2 * page.height})
     title = " ".join(w.text.lower() for w in page.words if w.y0 < 0.2 * page.height)

@@ -53,7 +53,7 @@ def open_pdf(data: bytes, settings: ReadingSettings) -> pymupdf.Document:
         raise UnreadableDocument(
             f"PDF has {n} pages, more than reading.max_pages ({settings.max_pages})", reason="too_many_pages"
         )
-    _vet_streams(doc, settings)
+    _vet_streams(doc, settings, len(data))
     return doc
 
 
@@ -65,23 +65,19 @@ def _int_key(doc: pymupdf.Document, xref: int, key: str) -> int:
         return 0
 
 
-def _vet_streams(doc: pymupdf.Document, settings: ReadingSettings) -> None:
-    """Refuse streams that inflate past reading.max_stream_bytes and images past reading.max_pixels.
+def _vet_streams(doc: pymupdf.Document, settings: ReadingSettings, size: int) -> None:
+    """Refuse streams that inflate past reading.max_stream_bytes.
 
-    The raw length bounds the inflated size (deflate expands at most ~1032:1), so only the few large
-    streams are inflated, in chunks, and only up to the limit.
+    Deflate expands at most ~1032:1, so a file smaller than limit/1032 holds no bomb, and in a larger one
+    only streams whose raw length allows it are inflated, in chunks, and only up to the limit. (Image
+    sizes are checked per page, from the page's image list, before anything is rendered.)
     """
     limit = settings.max_stream_bytes
+    if size * _MAX_DEFLATE_RATIO <= limit:
+        return
     for xref in range(1, doc.xref_length()):
         if not doc.xref_is_stream(xref):
             continue
-        if doc.xref_get_key(xref, "Subtype")[1] == "/Image":
-            w, h = _int_key(doc, xref, "Width"), _int_key(doc, xref, "Height")
-            if w * h > settings.max_pixels:
-                raise UnreadableDocument(
-                    f"PDF holds an image of {w}x{h} pixels, more than reading.max_pixels ({settings.max_pixels})",
-                    reason="image_too_large",
-                )
         raw_len = _int_key(doc, xref, "Length")
         if raw_len * _MAX_DEFLATE_RATIO <= limit or "FlateDecode" not in doc.xref_get_key(xref, "Filter")[1]:
             continue
@@ -91,6 +87,19 @@ def _vet_streams(doc: pymupdf.Document, settings: ReadingSettings) -> None:
                 "a decompression bomb or a damaged file",
                 reason="decompression_bomb",
             )
+
+
+def _check_images(page: pymupdf.Page, settings: ReadingSettings) -> bool:
+    """True when the page shows images; refuses one larger than reading.max_pixels."""
+    images = page.get_images(full=False)
+    for img in images:
+        w, h = int(img[2]), int(img[3])
+        if w * h > settings.max_pixels:
+            raise UnreadableDocument(
+                f"PDF holds an image of {w}x{h} pixels, more than reading.max_pixels ({settings.max_pixels})",
+                reason="image_too_large",
+            )
+    return bool(images)
 
 
 def _inflated_size(raw: bytes, limit: int) -> int:
@@ -116,16 +125,17 @@ def _upright_matrix(
     """
     m = page.rotation_matrix
     rect = page.rect  # display frame
-    dx = dy = 0.0
+    ux = uy = 0.0  # summed reading direction of lines, in unrotated space (translation cancels out)
     first: dict[tuple[int, int], tuple[float, float]] = {}
     for w in raw:
         key = (int(w[5]), int(w[6]))
-        c = pymupdf.Point((w[0] + w[2]) / 2, (w[1] + w[3]) / 2) * m
+        cx, cy = (w[0] + w[2]) / 2, (w[1] + w[3]) / 2
         if key in first:
             fx, fy = first[key]
-            dx, dy = dx + c.x - fx, dy + c.y - fy
+            ux, uy = ux + cx - fx, uy + cy - fy
         else:
-            first[key] = (c.x, c.y)
+            first[key] = (cx, cy)
+    dx, dy = m.a * ux + m.c * uy, m.b * ux + m.d * uy
     extra = 0
     if abs(dy) > 2 * abs(dx):
         extra = 90 if dy < 0 else 270  # text running upward reads upright after turning 90 clockwise
@@ -168,11 +178,18 @@ def _text_layer_words(
         if not covered:  # a field without an appearance stream: its value is not in the text layer
             extra.extend(split_line(text, (rect.x0, rect.y0, rect.x1, rect.y1), 1.0, -1, 0))
     words: list[Word] = []
+    a, b, c, d, e, f = m.a, m.b, m.c, m.d, m.e, m.f
+    plain = (a, b, c, d, e, f) == (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
     for x0, y0, x1, y1, text, block, line, _ in raw:
-        r = pymupdf.Rect(x0, y0, x1, y1) * m
-        if checkbox_rects and any(cb.contains(r.tl + (r.br - r.tl) * 0.5) for cb in checkbox_rects):
-            continue  # ZapfDingbats check marks ("3", "4", "l") are noise; the field value says it
-        words.append(Word(str(text), r.x0, r.y0, r.x1, r.y1, 1.0, int(block), int(line)))
+        if not plain:  # plain float arithmetic: Rect * Matrix per word costs more than get_text itself
+            xs = (a * x0 + c * y0 + e, a * x1 + c * y1 + e)
+            ys = (b * x0 + d * y0 + f, b * x1 + d * y1 + f)
+            x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+        if checkbox_rects:
+            cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+            if any(cb.x0 <= cx <= cb.x1 and cb.y0 <= cy <= cb.y1 for cb in checkbox_rects):
+                continue  # ZapfDingbats check marks ("3", "4", "l") are noise; the field value says it
+        words.append(Word(str(text), x0, y0, x1, y1, 1.0, int(block), int(line)))
     return words + extra, fields, m, rotation, width, height
 
 
@@ -208,11 +225,12 @@ def read_pdf(
 def _read_page(
     page: pymupdf.Page, number: int, settings: ReadingSettings, engine: Callable[[], OcrEngine], source: str
 ) -> Page:
+    has_images = _check_images(page, settings)
     words, fields, m, rotation, width, height = _text_layer_words(page)
     label = f"{source} page {number}".strip()
-    usable = text_layer_usable(words, lambda: _has_visible_content(page))
+    usable = text_layer_usable(words, lambda: has_images or _has_drawings(page))
     # Mixed pages are merged only in the plain case; a sideways text layer and the render would not align.
-    unread = _unread_images(page, m, words, width * height) if usable and rotation == 0 else False
+    unread = has_images and usable and rotation == 0 and _unread_images(page, m, words, width * height)
     if usable and not unread:
         return Page(
             number,
@@ -259,8 +277,6 @@ def _read_page(
 
 def _unread_images(page: pymupdf.Page, m: pymupdf.Matrix, words: list[Word], area: float) -> bool:
     """True when a sizeable image on the page has no text-layer words over it (it may hold text)."""
-    if not page.get_images(full=False):
-        return False  # cheap check of the resources first; get_image_info parses the content stream
     for info in page.get_image_info():
         r = pymupdf.Rect(info["bbox"]) * m
         if r.width * r.height < 0.04 * area or min(r.width, r.height) < 40:
@@ -276,8 +292,6 @@ def _overlaps_any(w: Word, words: list[Word]) -> bool:
     return any(o.x0 <= cx <= o.x1 and o.y0 <= cy <= o.y1 for o in words)
 
 
-def _has_visible_content(page: pymupdf.Page) -> bool:
-    """Images or many vector paths (text drawn as outlines) mean a near-empty text layer hides content."""
-    if page.get_images(full=False):
-        return True
+def _has_drawings(page: pymupdf.Page) -> bool:
+    """Many vector paths (text drawn as outlines) mean a near-empty text layer hides content."""
     return len(page.get_cdrawings()) > 40

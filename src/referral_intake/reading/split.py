@@ -28,29 +28,12 @@ _DATE = (
 )
 _PAGE_OF = re.compile(r"\bpage\s*(\d{1,3})\s*(?:of|/)\s*(\d{1,3})\b", re.I)
 _NOT_NAME = frozenset(
-    {
-        "name",
-        "dob",
-        "date",
-        "sex",
-        "male",
-        "female",
-        "birth",
-        "address",
-        "phone",
-        "id",
-        "mrn",
-        "information",
-        "demographics",
-        "last",
-        "first",
-        "the",
-        "of",
-        "and",
-        "for",
-        "is",
-        "was",
-    }
+    "name dob date sex male female birth address phone id mrn last first the of and for is was".split()
+)
+# Words of headings ("PATIENT FACE SHEET", "Patient Information"): a "name" holding one is no name.
+_HEADING = frozenset(
+    "face sheet information demographics details referral summary record report registration data info "
+    "portal request form profile contact insurance".split()
 )
 
 
@@ -175,6 +158,8 @@ def _name_tokens(text: str) -> frozenset[str]:
         tokens.append(clean.lower())
         if len(tokens) == 4:
             break
+    if _HEADING.intersection(tokens):
+        return frozenset()
     return frozenset(t for t in tokens if len(t) > 1 and t not in _NOT_NAME)
 
 
@@ -238,8 +223,12 @@ def page_marker(page: Page) -> tuple[int, int] | None:
 
 
 def _conflict(a: Identity, b: Identity) -> bool:
+    if a.dob and b.dob and a.dob != b.dob:
+        return (
+            len(a.name & b.name) < 2
+        )  # the same first and last name: an OCR slip in the date, not a new patient
     if a.dob and b.dob:
-        return a.dob != b.dob
+        return False
     if a.name and b.name:
         return not (a.name & b.name)
     return False
