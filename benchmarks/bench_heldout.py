@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,32 @@ GENERATE = HERE / "heldout" / "generate.py"
 
 def _fmt(v: float | None) -> str:
     return "  n/a " if v is None else f"{v:6.4f}"
+
+
+def _per_field(
+    results: list[Any], threshold: float
+) -> dict[str, list[tuple[int, float | None, float | None]]]:
+    """Per-field (n, accuracy, auto-accept precision) overall, born-digital and faxed.
+
+    Recomputed here from the items because set-scored paths such as `diagnoses.[m17.11]` hold a dot inside
+    the brackets, which the harness's per-field key splits apart."""
+    groups: dict[str, list[list[Any]]] = defaultdict(lambda: [[], [], []])
+    for r in results:
+        for i in r.items:
+            key = re.sub(r"\.\[.*\]$", "", i.path)
+            key = ".".join(p for p in key.split(".") if not p.isdigit())
+            groups[key][0].append(i)
+            groups[key][2 if r.fax else 1].append(i)
+
+    def stats(items: list[Any]) -> tuple[int, float | None, float | None]:
+        acc = [i for i in items if i.confidence is not None and i.confidence >= threshold]
+        return (
+            len(items),
+            sum(i.correct for i in items) / len(items) if items else None,
+            sum(i.correct for i in acc) / len(acc) if acc else None,
+        )
+
+    return {k: [stats(g) for g in v] for k, v in groups.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -85,10 +113,14 @@ def main(argv: list[str] | None = None) -> int:
             f"  {fam:20} docs={g['docs']:3d} fields={_fmt(g['fields'])} aa_prec={_fmt(g['autoaccept_precision'])} "
             f"autom={_fmt(g['automation'])} split={_fmt(g['split_accuracy'])}"
         )
-    print("\nweakest fields (n >= 5), accuracy and auto-accept precision:")
-    fields = [(k, v) for k, v in summary["per_field"].items() if v["n"] >= 5]
-    for k, v in sorted(fields, key=lambda kv: kv[1]["accuracy"] or 0.0)[:25]:
-        print(f"  {k:40} n={v['n']:4d} acc={_fmt(v['accuracy'])} aa_prec={_fmt(v['autoaccept_precision'])}")
+    print("\nweakest fields (n >= 5), accuracy and auto-accept precision, born-digital | faxed:")
+    table = _per_field(results, args.threshold)
+    for k, (all_, bd, fx) in sorted(table.items(), key=lambda kv: kv[1][0][1] or 0.0)[:25]:
+        if all_[0] >= 5:
+            print(
+                f"  {k:36} n={all_[0]:4d} acc={_fmt(all_[1])} aa_prec={_fmt(all_[2])}  | "
+                f"bd acc={_fmt(bd[1])}  fax acc={_fmt(fx[1])}"
+            )
     wrong_accepted = [
         (r.path.name, i.path)
         for r in results

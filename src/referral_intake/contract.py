@@ -164,6 +164,18 @@ def _prune(node: Any) -> Any:
     return node
 
 
+CONFLICT_NOTE = "conflict: "
+
+
+def is_failure(error: str) -> bool:
+    """True for a real error; False for a note that the document states one field twice, differently.
+
+    Extractors put such conflict notes (no values, only the field path) into `errors` so that every
+    consumer sees them; the reviewer resolves them, but they do not mean the document failed.
+    """
+    return not error.startswith(CONFLICT_NOTE)
+
+
 def iter_fields(referral: Referral) -> list[tuple[str, Field]]:
     """Flatten a referral into (dotted path, field) pairs, e.g. `patient.address.city`, `insurance.0.member_id`.
 

@@ -44,3 +44,8 @@ def test_missing_identity_always_goes_to_a_person() -> None:
     del ext["referrals"][0]["patient"]["date_of_birth"]
     assert "missing patient.date_of_birth" in review_reasons(ext, LINK, ACTIVE, 0.95)
     assert review_reasons(None, LINK, ACTIVE, 0.95) == ["no extraction"]
+
+
+def test_conflict_notes_name_the_field_and_are_not_errors() -> None:
+    note = "conflict: referral 1 patient.last_name has 2 differing values (pages 1, 2)"
+    assert review_reasons(_ext(errors=[note]), LINK, ACTIVE, 0.95) == ["conflicting values: patient.last_name"]

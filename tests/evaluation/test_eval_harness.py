@@ -157,3 +157,10 @@ def test_manual_csv_becomes_the_reference(corpus: Path, tmp_path: Path) -> None:
     # the staff keyed fewer fields than the extractor returns: the extra fields count as wrong, keyed ones right
     assert s["per_field"]["patient.first_name"]["accuracy"] == 1.0
     assert s["per_field"]["diagnoses"]["accuracy"] == 1.0
+
+
+def test_set_items_are_grouped_under_their_list_name() -> None:
+    from referral_intake.evaluation.compare import Item
+
+    assert Item("diagnoses.[m17.11]", "M17.11", None, None, False).field == "diagnoses"
+    assert Item("insurance.1.member_id", "A", "A", 0.99, True).field == "insurance.member_id"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from referral_intake.contract import Extraction, iter_fields
+from referral_intake.contract import Extraction, is_failure, iter_fields
 
 # Fields without which no referral can be filed; missing ones always go to a person.
 REQUIRED = ("patient.first_name", "patient.last_name", "patient.date_of_birth")
@@ -23,8 +23,10 @@ def review_reasons(
     if extraction is None:
         return ["no extraction"]
     ext = Extraction.model_validate(extraction)
-    if ext.errors:
+    if any(is_failure(e) for e in ext.errors):
         reasons.append("extraction errors")
+    conflicts = sorted({e.split()[3] for e in ext.errors if not is_failure(e) and len(e.split()) > 3})
+    reasons.extend(f"conflicting values: {path}" for path in conflicts)
     if not ext.referrals:
         return [*reasons, "no referral found"]
     fields = dict(iter_fields(ext.referrals[0]))

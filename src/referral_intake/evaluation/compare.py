@@ -35,7 +35,9 @@ class Item:
     @property
     def field(self) -> str:
         """The path with list indexes removed (`insurance.0.member_id` -> `insurance.member_id`)."""
-        return ".".join(p for p in self.path.split(".") if not p.isdigit() and not p.startswith("["))
+        if ".[" in self.path:  # a set item: `diagnoses.[m17.11]` is scored under `diagnoses`
+            return self.path.split(".[", 1)[0]
+        return ".".join(p for p in self.path.split(".") if not p.isdigit())
 
 
 def normalize(path: str, value: Any) -> str | None:

@@ -14,7 +14,7 @@ from typing import Any
 
 import structlog
 
-from referral_intake.contract import Extraction
+from referral_intake.contract import Extraction, is_failure
 from referral_intake.evaluation.calibration import expected_calibration_error, reliability
 from referral_intake.evaluation.compare import Item, compare_document, page_kinds, split_ok
 
@@ -69,7 +69,7 @@ def evaluate_one(
     start = time.perf_counter()
     try:
         pred = extract(doc)
-        failure = "; ".join(pred.errors) or None
+        failure = "; ".join(e for e in pred.errors if is_failure(e)) or None
     except Exception as exc:  # a failing document is a figure, not a crash of the harness
         pred, failure = Extraction(document=gold.document), f"{type(exc).__name__}: {exc}"
         log.warning("eval_document_failed", document=doc.name, error=type(exc).__name__)

@@ -190,7 +190,70 @@ def _text_layer_words(
             if any(cb.x0 <= cx <= cb.x1 and cb.y0 <= cy <= cb.y1 for cb in checkbox_rects):
                 continue  # ZapfDingbats check marks ("3", "4", "l") are noise; the field value says it
         words.append(Word(str(text), x0, y0, x1, y1, 1.0, int(block), int(line)))
+    extra += _drawn_boxes(page, m, words, checkbox_rects)
     return words + extra, fields, m, rotation, width, height
+
+
+_BOX_MIN, _BOX_MAX = 4.0, 16.0  # points: a form's tick box, not a table cell or a rule
+_MAX_PATHS = 3000  # pages drawn as thousands of paths (outlined text) hold no readable boxes
+
+
+def _drawn_boxes(
+    page: pymupdf.Page, m: pymupdf.Matrix, words: list[Word], taken: list[pymupdf.Rect]
+) -> list[Word]:
+    """Tick boxes drawn as vector squares become words "☒" (marked) or "☐" (empty) at the box.
+
+    The text layer holds only the label beside a drawn box, so without this a ticked "Urgent" reads the
+    same as an empty one. A box counts as marked when another small path (an X, a tick, a dot) lies
+    inside it or the square itself is filled dark; a box with a text word inside is left to that word.
+    """
+    paths = page.get_drawings()
+    if len(paths) > _MAX_PATHS:
+        return []
+    boxes: list[tuple[pymupdf.Rect, bool]] = []
+    marks: list[pymupdf.Rect] = []
+    for p in paths:
+        r = pymupdf.Rect(p["rect"]) * m
+        if r.width > _BOX_MAX * 1.5 or r.height > _BOX_MAX * 1.5:
+            continue
+        items = p.get("items") or []
+        square = (
+            len(items) == 1
+            and items[0][0] in ("re", "qu")
+            and _BOX_MIN <= r.width <= _BOX_MAX
+            and 0.8 <= r.width / max(r.height, 0.1) <= 1.25
+        )
+        fill = p.get("fill")
+        dark = fill is not None and sum(fill) / max(len(fill), 1) < 0.5
+        if square and p.get("color") is not None:
+            boxes.append((r, dark))
+        else:
+            marks.append(r)
+    out: list[Word] = []
+    for r, dark in boxes:
+        if any(r.intersects(t) for t in taken) or any(
+            r.contains(pymupdf.Point((w.x0 + w.x1) / 2, (w.y0 + w.y1) / 2)) for w in words
+        ):
+            continue
+        inner = r + (-1, -1, 1, 1)
+        marked = dark or any(
+            inner.contains(pymupdf.Point((k.x0 + k.x1) / 2, (k.y0 + k.y1) / 2))
+            and k.width <= r.width * 1.5
+            and k.height <= r.height * 1.5
+            for k in marks
+        )
+        out.append(Word("☒" if marked else "☐", r.x0, r.y0, r.x1, r.y1, 1.0, -1, 0))
+    return _dedupe(out)
+
+
+def _dedupe(boxes: list[Word]) -> list[Word]:
+    """One word per box position (a box stroked twice, or an outer and inner square): marked wins."""
+    out: list[Word] = []
+    for w in sorted(boxes, key=lambda b: b.text != "☒"):
+        cx, cy = (w.x0 + w.x1) / 2, (w.y0 + w.y1) / 2
+        if not any(o.x0 <= cx <= o.x1 and o.y0 <= cy <= o.y1 for o in out):
+            out.append(w)
+    return sorted(out, key=lambda b: (b.y0, b.x0))
 
 
 def _render_gray(page: pymupdf.Page, dpi: float, max_pixels: int) -> tuple[np.ndarray, float]:

@@ -28,12 +28,50 @@ _DATE = (
 )
 _PAGE_OF = re.compile(r"\bpage\s*(\d{1,3})\s*(?:of|/)\s*(\d{1,3})\b", re.I)
 _NOT_NAME = frozenset(
-    "name dob date sex male female birth address phone id mrn last first the of and for is was".split()
+    [
+        "name",
+        "dob",
+        "date",
+        "sex",
+        "male",
+        "female",
+        "birth",
+        "address",
+        "phone",
+        "id",
+        "mrn",
+        "last",
+        "first",
+        "the",
+        "of",
+        "and",
+        "for",
+        "is",
+        "was",
+    ]
 )
 # Words of headings ("PATIENT FACE SHEET", "Patient Information"): a "name" holding one is no name.
 _HEADING = frozenset(
-    "face sheet information demographics details referral summary record report registration data info "
-    "portal request form profile contact insurance".split()
+    [
+        "face",
+        "sheet",
+        "information",
+        "demographics",
+        "details",
+        "referral",
+        "summary",
+        "record",
+        "report",
+        "registration",
+        "data",
+        "info",
+        "portal",
+        "request",
+        "form",
+        "profile",
+        "contact",
+        "insurance",
+    ]
 )
 
 
