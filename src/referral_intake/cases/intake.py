@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 
 from referral_intake.audit import record
+from referral_intake.cases.opening import open_case
 from referral_intake.cases.states import State
 from referral_intake.store.engine import Store
 from referral_intake.store.tables import Case, CaseEvent
@@ -62,33 +63,15 @@ def receive(
                     )
                 )
                 return Received(first.id, stored.document.id, stored.receipt.id, False)
-        case = Case(
+        case = open_case(
+            session,
             document_id=stored.document.id,
             receipt_id=stored.receipt.id,
-            state=str(State.RECEIVED),
-            sender=sender,
-            review_reasons=[],
-            attempts=0,
-            version=0,
-        )
-        session.add(case)
-        session.flush()
-        session.add(
-            CaseEvent(
-                case_id=case.id,
-                from_state=None,
-                to_state=str(State.RECEIVED),
-                stage="receive",
-                actor=actor,
-                detail={"channel": channel, "receipt_id": stored.receipt.id, "size": len(data)},
-            )
-        )
-        record(
-            session,
-            actor,
-            "create",
-            "case",
-            case.id,
+            state=State.RECEIVED,
+            stage="receive",
+            actor=actor,
+            detail={"channel": channel, "receipt_id": stored.receipt.id, "size": len(data)},
             reason=f"case opened from document {stored.document.id}",
+            sender=sender,
         )
         return Received(case.id, stored.document.id, stored.receipt.id, True)

@@ -20,13 +20,13 @@ from typing import Any
 import structlog
 from sqlalchemy import or_, select, update
 
-from referral_intake.audit import record
 from referral_intake.cases.decisions import approve
 from referral_intake.cases.deps import Deps
+from referral_intake.cases.opening import open_case
 from referral_intake.cases.stages import STAGES, CaseInput, StageOutput, Step
 from referral_intake.cases.states import State, transition
 from referral_intake.store.base import utcnow
-from referral_intake.store.tables import Case, CaseEvent, Document, Receipt
+from referral_intake.store.tables import Case, Document, Receipt
 
 log = structlog.get_logger(__name__)
 MAX_ATTEMPTS = 3  # a stage that kills its worker this often sends the case to a person
@@ -168,29 +168,18 @@ class Worker:
 
     @staticmethod
     def _add_child(session: Any, parent: Case, values: dict[str, Any]) -> None:
-        child = Case(
+        open_case(
+            session,
             document_id=parent.document_id,
             receipt_id=parent.receipt_id,
-            parent_case_id=parent.id,
-            state=str(State.EXTRACTED),
-            sender=parent.sender,
-            review_reasons=[],
-            attempts=0,
-            version=0,
+            state=State.EXTRACTED,
+            stage="split",
+            actor="system",
+            detail={"parent_case_id": parent.id, "pages": values.get("pages")},
+            reason=f"split from case {parent.id}",
+            parent=parent,
             **values,
         )
-        session.add(child)
-        session.flush()
-        session.add(
-            CaseEvent(
-                case_id=child.id,
-                from_state=None,
-                to_state=child.state,
-                stage="split",
-                detail={"parent_case_id": parent.id, "pages": values.get("pages")},
-            )
-        )
-        record(session, "system", "create", "case", child.id, reason=f"split from case {parent.id}")
 
     def run_until_idle(self, max_steps: int | None = None) -> int:
         steps = 0

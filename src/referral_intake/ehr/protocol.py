@@ -35,6 +35,25 @@ class PatientRecord:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+# The EHR patient CSV (synth's `--ehr-out`, `ehr-load-csv`, `dedupe`): a PatientRecord per row, `id` first.
+EHR_CSV_COLUMNS = (
+    "id",
+    "mrn",
+    "first_name",
+    "middle_name",
+    "last_name",
+    "date_of_birth",
+    "sex",
+    "address_line1",
+    "address_line2",
+    "city",
+    "state",
+    "postal_code",
+    "phone",
+    "email",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class PatientQuery:
     """What a referral tells us about the patient: the blocking keys are derived from it."""

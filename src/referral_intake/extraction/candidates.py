@@ -23,6 +23,7 @@ from referral_intake.extraction.lexicon import (
     REFERRED_TO,
     REFERRING,
     ROLE_KEYS,
+    is_payer,
     is_specialty,
     looks_like_org,
 )
@@ -235,7 +236,7 @@ def _person(prefix: str, key: str, text: str, src: Source) -> list[Candidate]:
         s = nz.parse_sex(text)
         return [_mk(f"{prefix}.sex", s, src, "strong")] if s else []
     if key == "phone":
-        p = nz.parse_phone(text)
+        p = _phone(text)
         return [_mk(f"{prefix}.phone", p, src, "strong")] if p else []
     if key == "email":
         m = re.search(r"[\w.+\-]+@[\w\-]+(\.[\w\-]+)+", text)
@@ -259,7 +260,13 @@ def _provider(prefix: str, key: str, text: str, src: Source) -> list[Candidate]:
         for k in range(len(parts) - 1, 0, -1):
             person, org = ", ".join(parts[:k]), ", ".join(parts[k:])
             n = nz.parse_name(person)
-            if n is not None and n.credentials and looks_like_org(org) and not looks_like_org(person):
+            titled = re.match(r"(?i)(dr|doctor)\.?\s", person) is not None  # "Dr. Ann Lee, Lee Clinic"
+            if (
+                n is not None
+                and (n.credentials or titled)
+                and looks_like_org(org)
+                and not looks_like_org(person)
+            ):
                 return [
                     *_name_parts(prefix, person, src, with_middle=False),
                     _mk(f"{prefix}.organization", org, src, "none"),
@@ -281,20 +288,50 @@ def _provider(prefix: str, key: str, text: str, src: Source) -> list[Candidate]:
         v = va.npi_valid(m.group(0)) if m else None
         return [_mk(f"{prefix}.npi", v, src, "strong")] if v else []
     if key in ("phone", "fax"):
-        p = nz.parse_phone(text)
+        p = _phone(text)
         return [_mk(f"{prefix}.{key}", p, src, "strong")] if p else []
     if key == "organization" and re.match(r"^\d{1,6}[A-Za-z]?\s+\S", text):
         return _address(prefix, "address", text, src)  # "Location: 12 Oak St, ..." is an address
     if key == "specialty" and is_specialty(text):
         return [_mk(f"{prefix}.specialty", text, src, "strong")]
     if key in ("organization", "specialty") and not re.search(r"\d{3}", text) and len(text) < 80:
-        return [_mk(f"{prefix}.{key}", text, src, "none")]
+        if key == "specialty":
+            return [_mk(f"{prefix}.{key}", text, src, "none")]
+        org = _drop_monogram(text)
+        # A practice's name with a practice word ("Clinic", "Associates", "-ology") has the expected shape.
+        return [_mk(f"{prefix}.organization", org, src, "shape" if looks_like_org(org) else "none")]
     return _address(prefix, key, text, src)
+
+
+def _phone(text: str) -> str | None:
+    """The number a phone label gives, also when another unlabelled field follows it on the line
+    ("Tel 859-555-0130 NPI 1661995591")."""
+    p = nz.parse_phone(text)
+    if p is None:
+        m = nz.PHONE_RE.match(nz.clean(text))
+        p = nz.parse_phone(m.group(0)) if m else None
+    return p
+
+
+def _drop_monogram(text: str) -> str:
+    """ "CC Cedar Creek Physicians" -> "Cedar Creek Physicians": a logo's initials read with the name."""
+    first, _, rest = text.partition(" ")
+    if not (2 <= len(first) <= 4 and first.isalpha() and first.isupper()):
+        return text
+    initials = "".join(w[0] for w in rest.split() if w[:1].isupper())
+    return rest if len(rest.split()) >= 2 and initials.startswith(first) else text
 
 
 def _credentialed_person(text: str) -> bool:
     n = nz.parse_name(text)
     return n is not None and n.credentials is not None
+
+
+# A card's or section's own title ("INSURANCE CARD", "Member ID Card") names no payer.
+_CARD_TITLE = re.compile(
+    r"(?i)\s*((health|medical|insurance|member(ship)?|benefits?|subscriber|identification|id|plan)\s+)*"
+    r"(card|information|info|details)\s*"
+)
 
 
 def _coverage(prefix: str, key: str, text: str, src: Source) -> list[Candidate]:
@@ -303,10 +340,18 @@ def _coverage(prefix: str, key: str, text: str, src: Source) -> list[Candidate]:
         and (key == "plan" or not re.search(r"\d{4}", text))
         and len(text) < 60
         and not _credentialed_person(text)
+        and not _CARD_TITLE.fullmatch(text)
     ):
         path = "plan_name" if key == "plan" else "payer_name"
+        known = path == "payer_name" and is_payer(text)  # a well-known payer's name: the expected shape
         return [
-            _mk(f"{prefix}.{path}", text, src, "none", strength=src.strength * (0.6 if key == "name" else 1))
+            _mk(
+                f"{prefix}.{path}",
+                text,
+                src,
+                "shape" if known else "none",
+                strength=src.strength * (0.6 if key == "name" else 1),
+            )
         ]
     if key == "payer_id":
         v = nz.normalize_id(text)
@@ -359,10 +404,32 @@ def _referral(key: str, text: str, src: Source) -> list[Candidate]:
                 out.append(_mk("procedures", code, src, "shape", description=desc))
         return out
     if key in ("medications", "allergies"):
+        text = _list_sentences(text)
         items = [nz.clean(x).rstrip(" .;,") for x in re.split(r";|\u2022|\n|,(?![^()]*\))", text)]
         # "None", "NKDA", "No known drug allergies" state an empty list, not an item.
         return [_mk(key, x, src, "none") for x in items if len(x) > 1 and not _NONE_ITEM.fullmatch(x)]
     return []
+
+
+_SENTENCE_END = re.compile(
+    r"(?<=[A-Za-z0-9)\]])(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bSt)(?<!\bNo)(?<!\b[A-Z])\.\s+(?=[A-Z])"
+)
+# A following sentence that reads as prose ("Routine follow-up is appropriate", "Please call ...") or opens
+# with another label ("Allergies: ...") is no longer the list a letter's "Medications:" started.
+_PROSE_SENTENCE = re.compile(
+    r"(?i)^[\w/ -]{1,30}:|\b(is|are|was|were|please|the|my|your|our|this|we|i|you|has|have|will|should)\b"
+)
+
+
+def _list_sentences(text: str) -> str:
+    """Keep the first sentence of a list value and the following ones until prose resumes."""
+    parts = _SENTENCE_END.split(text)
+    kept = [parts[0]]
+    for part in parts[1:]:
+        if _PROSE_SENTENCE.search(part):
+            break
+        kept.append(part)
+    return "; ".join(kept)
 
 
 _NONE_ITEM = re.compile(

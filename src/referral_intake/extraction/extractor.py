@@ -89,7 +89,11 @@ class LayoutExtractor:
         page_cands: dict[int, list[Candidate]] = {}
         for page in doc.pages:
             layout = analyze(page)
-            page_cands[page.number] = harvest_labels(layout) + harvest_patterns(layout)
+            cands = harvest_labels(layout) + harvest_patterns(layout)
+            if page.kind == "cover_sheet":
+                # A fax cover's "Comments:" line asks to schedule or call back; it is no clinical summary.
+                cands = [c for c in cands if c.path != "clinical_summary"]
+            page_cands[page.number] = cands
         ocr_pages = {p.number for p in doc.pages if p.text_source == "ocr"}
         segments = [s.pages for s in doc.segments if s.pages] or [[p.number for p in doc.pages]]
         segments = refine_segments(segments, page_cands)

@@ -21,7 +21,7 @@ from referral_intake.extraction.layout import (
     starts_with_label,
     value_words,
 )
-from referral_intake.extraction.lexicon import PATIENT, REFERRED_TO, REFERRING
+from referral_intake.extraction.lexicon import PATIENT, REFERRED_TO, REFERRING, is_specialty, looks_like_org
 from referral_intake.extraction.tables import harvest_tables
 from referral_intake.reading.model import Word
 
@@ -55,6 +55,8 @@ def _label_ok_without_colon(span: LabelSpan, rest: list[Word]) -> bool:
         return any(c.isdigit() for c in text) and words >= 1 and " ".join(w.text for w in rest).count(" ") < 2
     if span.label.strength < 0.8 and words < 2:
         return False
+    if key == "specialty":  # "Specialty Referral" is a form title, "Specialty Cardiology" a value
+        return is_specialty(text)
     if key in _NAME_KEYS:
         # "Name Schmidt, Jonathan J" yes; "Patient reports the symptoms" no: names are capitalised.
         return all(w.text[:1].isupper() or w.text.lower() in _PARTICLES for w in rest) and len(rest) <= 6
@@ -83,6 +85,42 @@ def _wrapped(layout: PageLayout, line: Line) -> bool:
     """Does this line run to the right margin (so the text wraps onto the next)?"""
     right = max((ln.cells[-1].x1 for ln in layout.lines), default=0.0)
     return line.cells[-1].x1 >= right - 0.12 * layout.page.width
+
+
+def _wrapped_value(layout: PageLayout, li: int, cell: Cell) -> tuple[int, Cell] | None:
+    """The start of the next line, when a label ends a paragraph line that runs to the right margin."""
+    lines = layout.lines
+    line = lines[li]
+    if (
+        cell is not line.cells[-1]
+        or len(cell.words) < 6
+        or li + 1 >= len(lines)
+        or not _wrapped(layout, line)
+    ):
+        return None
+    nxt = lines[li + 1]
+    first = nxt.cells[0]
+    if nxt.y0 - line.y1 > 1.1 * layout.line_height or abs(first.x0 - line.cells[0].x0) > 6:
+        return None
+    return None if starts_with_label(first) or is_section_header(first) else (li + 1, first)
+
+
+def _org_wrap(layout: PageLayout, li: int, vwords: list[Word]) -> list[Word]:
+    """A practice name or location wrapped in its column: "Cedar Creek Physical Therapy" / "Specialists",
+    "12 Oak St, Suite 4, Saint" / "Paul, MN 55124". Only a short cell starting right under the value."""
+    nxt = li + 1
+    if nxt >= len(layout.lines) or layout.lines[nxt].y0 - layout.lines[li].y1 > 0.8 * layout.line_height:
+        return []
+    x0 = vwords[0].x0
+    cell = next((c for c in layout.lines[nxt].cells if abs(c.x0 - x0) <= 4), None)
+    if cell is None or cell.labels or len(cell.words) > 4:
+        return []
+    text = cell.text
+    if vwords[0].text[:1].isdigit():
+        ok = nz.parse_city_state_zip(text) is not None
+    else:  # a specialty under a practice name ("Lakeview Rheumatology" / "Rheumatology") is another field
+        ok = looks_like_org(text) and not is_specialty(text)
+    return list(cell.words) if ok and ":" not in text else []
 
 
 def _continuation(
@@ -148,6 +186,9 @@ def harvest_labels(layout: PageLayout) -> list[Candidate]:
                     ):
                         vwords, vcell, method = list(rc.words), rc, "right"
                         # A right-hand value in a labelled row may carry the next label inline ("F  DOB: ...").
+                    elif span.colon and (wrapped := _wrapped_value(layout, li, cell)) is not None:
+                        vline, vcell = wrapped  # "... Allergies:" ending a full line: the value wraps
+                        vwords, method = list(vcell.words), "inline"
                     else:
                         lx0 = min(w.x0 for w in cell.words[span.start : span.end])
                         lx1 = max(w.x1 for w in cell.words[span.start : span.end])
@@ -207,6 +248,10 @@ def harvest_labels(layout: PageLayout) -> list[Candidate]:
                                 role_src,
                             )
                         ]
+                elif lab.key == "organization" and method in ("inline", "right"):
+                    sources = [
+                        Source(pno, vwords + _org_wrap(layout, vline, vwords), method, strength, role_src)
+                    ]
                 for src in sources:
                     got = emit(role, lab.key, src)
                     if not got and lab.key == "member_id" and nz.parse_name(src.text) is not None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from referral_intake.extraction.lexicon import (
     MAX_LABEL_WORDS,
     REFERRING,
+    ROLE_KEYS,
     Label,
     label_table,
     norm_label,
@@ -318,7 +319,9 @@ def analyze(page: Page) -> PageLayout:
             x1 = header_cells[k + 1][0].x0 - 1 if k + 1 < len(header_cells) else page.width + 1
             # A header sharing its line with another column's content ends where that content starts
             # (its own value, right of a bare "Referred To:", excepted).
-            right = sorted(c.x0 for c in line.cells if c.x0 > cell.x1 + 4 and c.x0 < x1)
+            right = sorted(
+                c.x0 for c in line.cells if c.x0 > cell.x1 + 4 and c.x0 < x1 and not _own_label(c, role)
+            )
             bare = not cell.labels or cell.labels[0].end >= len(cell.words)
             if bare and cell.labels and right_value_of(line, cell):
                 right = right[1:]
@@ -328,6 +331,16 @@ def analyze(page: Page) -> PageLayout:
     layout = PageLayout(page, lines, sections, lh)
     _letterhead(layout)
     return layout
+
+
+def _own_label(cell: Cell, role: str) -> bool:
+    """A bare label of this role's fields ("Secondary Insurance | Member ID"): the header's region spans it."""
+    labs = cell.labels
+    if not labs or labs[0].start != 0 or labs[-1].end < len(cell.words) or is_section_header(cell):
+        return False
+    return all(
+        sp.label.key in ROLE_KEYS.get(role, frozenset()) and sp.label.role in (None, role) for sp in labs
+    )
 
 
 _DATE_ONLY = re.compile(

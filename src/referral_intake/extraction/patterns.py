@@ -326,6 +326,12 @@ def _letter_people(layout: PageLayout, pno: int) -> list[Candidate]:
         if cell.labels or cell.text.lower().startswith("dear"):
             continue
         name = _credentialed(cell.text)
+        if (
+            name is None
+            and re.match(r"(?i)(dr|doctor)\.?\s+[A-Z]", cell.text)
+            and len(cell.text.split()) <= 5
+        ):
+            name = nz.parse_name(cell.text)  # "Dr. Ann Lee": the title stands in for credentials
         if name is None or name.last is None or name.last.split()[-1].lower() not in dear:
             continue
         out += emit(REFERRED_TO, "name", Source(pno, list(cell.words), "prose", 0.75, "pattern"))
@@ -353,8 +359,30 @@ def _letter_people(layout: PageLayout, pno: int) -> list[Candidate]:
 
 _REASON_PROSE = re.compile(
     r"(?i)\b(?:referring|refer|referred|sending|seeing)\s+(?:(?:him|her|them|the patient|this patient|"
-    r"[A-Z][a-z]+(?: [A-Z]\.?)?(?: [A-Z][a-z'\-]+)?)\s+)?(?:to you\s+)?for\s+(?:an?\s+)?([^.;|\n]{3,120}?)\s*[.;]"
+    r"(?:(?:Mr|Mrs|Ms|Miss|Mx)\.?\s)?[A-Z][a-z]+(?: [A-Z]\.?)?(?: [A-Z][a-z'\-]+)?)\s+)?(?:to you\s+)?for\s+(?:an?\s+)?([^.;|\n]{3,120}?)\s*[.;]"
 )
+
+
+_SALUTATION = re.compile(r"\b(?:Dear|To whom it may concern|Hello)\b", re.IGNORECASE)
+_SENTENCE = re.compile(r"\s*(.+?[.!?])(?=\s+[A-Z(]|\s*$)", re.DOTALL)
+# Where a letter's narrative ends: a labelled line ("Relevant diagnoses: ..."), a request or a closing.
+_NARRATIVE_STOP = re.compile(
+    r"^(?:[A-Z][\w /-]{1,30}:|(?:Please|Thank|Sincerely|Regards|I would|We would|Feel free|Kindly)\b)"
+)
+
+
+def _narrative(text: str, start: int) -> tuple[int, int] | None:
+    """The sentences after a letter's "I am referring ... for X." up to the next labelled item or request:
+    the history a referral letter gives in prose, its clinical summary."""
+    first = last = -1
+    for k, m in enumerate(_SENTENCE.finditer(text, start)):
+        if m.start(1) != start and k == 0 and text[start : m.start(1)].strip():
+            break
+        if k >= 8 or _NARRATIVE_STOP.match(m.group(1)):
+            break
+        first = m.start(1) if first < 0 else first
+        last = m.end(1)
+    return (first, last) if first >= 0 else None
 
 
 _ORG_WORDS = re.compile(
@@ -377,7 +405,10 @@ def _letterhead(layout: PageLayout, pno: int) -> list[Candidate]:
                 continue
             text = nz.clean(cell.text)
             src = Source(pno, list(cell.words), "block", 0.6, "letterhead")
-            if li <= 1 and not any(ch.isdigit() for ch in text) and _ORG_WORDS.search(text):
+            if li <= 1 and not _ORG_WORDS.search(text) and _credentialed(text) is not None:
+                # A prescription pad or a solo practice heads its page with the prescriber's own name.
+                out += emit(REFERRING, "name", Source(pno, list(cell.words), "block", 0.55, "letterhead"))
+            elif li <= 1 and not any(ch.isdigit() for ch in text) and _ORG_WORDS.search(text):
                 out += emit(REFERRING, "organization", src)
             elif nz.parse_city_state_zip(text):
                 out += emit(REFERRING, "csz", src)
@@ -394,6 +425,12 @@ _REFERRAL_TO = re.compile(
     r"(?i)\b(?:referral|refer(?:red|ring)?|consult(?:ation)?)\s+(?:him |her |them |patient )?"
     r"to\s+([A-Za-z/ ]{3,40}?)(?=\s*(?:[.,;:|\n(]|for\b|$))"
 )
+# "This is an urgent referral", "STAT referral: please see...", "routine follow-up is appropriate"; one space
+# apart, so an options row's last word ("... Urgent  STAT") and the next field's label ("Referral Reason") do not.
+_URGENCY_PROSE = re.compile(
+    r"(?i)(?<![\]☐☒] )\b(urgent|stat|routine|non-urgent|emergent|expedited) "
+    r"(?:referral|consult(?:ation)?|request|evaluation|appointment|visit|follow-up)\b"
+)
 _SIGNED_ON = re.compile(r"(?i)\bsigned\s+(?:by\s+)?(.+?)\s+on\s+(.+)$")
 
 
@@ -402,8 +439,14 @@ def _misc(layout: PageLayout, flat: FlatText, pno: int) -> list[Candidate]:
     text = flat.text.replace("\n", " ")
     for m in _REASON_PROSE.finditer(text):
         out += emit(REFERRAL, "reason", _src(flat, pno, m, 1, "prose", 0.6))
+        span = _narrative(text, m.end()) if _SALUTATION.search(text, 0, m.start()) else None
+        if span is not None:
+            words = flat.words(*span)
+            out += emit(REFERRAL, "summary", Source(pno, words, "prose", 0.5, "pattern"))
     for m in _AGE_SEX.finditer(text):
         out += emit(PATIENT, "sex", _src(flat, pno, m, 1, "prose", 0.6))
+    for m in _URGENCY_PROSE.finditer(text):
+        out += emit(REFERRAL, "urgency", _src(flat, pno, m, 1, "prose", 0.6))
     for m in _REFERRAL_TO.finditer(flat.text):
         spec = m.group(1).strip()
         from referral_intake.extraction.lexicon import is_specialty

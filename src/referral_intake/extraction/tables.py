@@ -65,6 +65,7 @@ def harvest_tables(layout: PageLayout) -> tuple[list[Candidate], set[int]]:
             continue
         headers.add(li)
         cols = [(c.x0, header_key(c), c) for c in line.cells]
+        lead = _lead_label(line.cells[0]) if cols[0][1] is None else None
         rows: list[Line] = []
         prev = line
         for lj in range(li + 1, min(len(lines), li + 13)):
@@ -97,6 +98,8 @@ def harvest_tables(layout: PageLayout) -> tuple[list[Candidate], set[int]]:
                 if rrole is not None:  # the role word is the row's label, not part of a value
                     by_col[0] = [c for c in first if row_role(c.text) is None]
             for ci, (_, key, hcell) in enumerate(cols):
+                if ci == 0 and key is None and rrole is None and lead is not None and ri == 0:
+                    key = lead  # "Refer To | NPI | Clinic": the role header is also the name column
                 if key is None or ci not in by_col:
                     continue
                 if key not in LIST_KEYS and ri > 0 and rrole is None and key not in INSURANCE_KEYS:
@@ -119,6 +122,15 @@ def harvest_tables(layout: PageLayout) -> tuple[list[Candidate], set[int]]:
                         role = INSURANCE2 if ri == 1 else None  # second row of a coverage table
                 out.extend(emit(role, key, Source(pno, words, "table", label.strength, rsrc)))
     return out, headers
+
+
+def _lead_label(cell: Cell) -> str | None:
+    """The key of a first header cell that is both a section header and a person/payer label ("Refer To")."""
+    labs = cell.labels
+    if len(labs) != 1 or labs[0].start != 0 or labs[0].end < len(cell.words):
+        return None
+    lab = labs[0].label
+    return lab.key if lab.key in ("name", "payer") and lab.role is not None else None
 
 
 def _split_at_columns(cells: list[Cell], col_x: list[float]) -> list[Cell]:

@@ -11,26 +11,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from referral_intake.ehr.protocol import EHR_CSV_COLUMNS
 from referral_intake.matching.blocking import candidate_pairs
 from referral_intake.matching.model import AttributeWeight, Scorer
 from referral_intake.matching.normalize import Person, person_from_values
 
-INPUT_COLUMNS = (
-    "first_name",
-    "middle_name",
-    "last_name",
-    "date_of_birth",
-    "sex",
-    "address_line1",
-    "address_line2",
-    "city",
-    "state",
-    "postal_code",
-    "phone",
-    "email",
-    "mrn",
-    "ssn",
-)
+INPUT_COLUMNS = tuple(c for c in EHR_CSV_COLUMNS if c != "id")
 
 
 @dataclass(frozen=True, slots=True)

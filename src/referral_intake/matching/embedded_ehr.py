@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Date, Engine, Integer, Select, String, bindparam, func, insert, select, union_all
 
 from referral_intake.contract import Referral
+from referral_intake.ehr.protocol import EHR_CSV_COLUMNS as CSV_COLUMNS
 from referral_intake.ehr.protocol import ExportRequest, ExportResult, Health, PatientQuery, PatientRecord
 from referral_intake.errors import ConfigurationError
 from referral_intake.matching.normalize import (
@@ -35,22 +36,6 @@ from referral_intake.matching.normalize import (
 from referral_intake.matching.tables import EhrPatient
 
 BRANCH_LIMIT = 200  # rows one blocking key may contribute; a common name + year stays bounded
-CSV_COLUMNS = (
-    "id",
-    "mrn",
-    "first_name",
-    "middle_name",
-    "last_name",
-    "date_of_birth",
-    "sex",
-    "address_line1",
-    "address_line2",
-    "city",
-    "state",
-    "postal_code",
-    "phone",
-    "email",
-)
 _DATA_COLUMNS = (*CSV_COLUMNS[1:], "ssn")
 _COUNT_TTL_SECONDS = 3600.0
 

@@ -235,7 +235,7 @@ def _drawn_boxes(
             r.contains(pymupdf.Point((w.x0 + w.x1) / 2, (w.y0 + w.y1) / 2)) for w in words
         ):
             continue
-        inner = r + (-1, -1, 1, 1)
+        inner = r + (-1, -1, 1, 1)  # noqa: RUF005  (Rect + 4-tuple grows the rect; not a concatenation)
         marked = dark or any(
             inner.contains(pymupdf.Point((k.x0 + k.x1) / 2, (k.y0 + k.y1) / 2))
             and k.width <= r.width * 1.5

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from referral_intake.audit import record
 from referral_intake.cases import decisions
+from referral_intake.cases.opening import open_case
 from referral_intake.cases.states import State
 from referral_intake.errors import ReviewConflict
 from referral_intake.review import claims
@@ -218,32 +219,18 @@ def split(session: Session, case: Case, pages: Sequence[int], ctx: Ctx) -> Case:
     if len(moving) == len(current):
         raise ReviewConflict("at least one page must stay with this case")
     now = utcnow()
-    child = Case(
+    child = open_case(
+        session,
         document_id=case.document_id,
         receipt_id=case.receipt_id,
-        parent_case_id=case.id,
+        state=State.RECEIVED,
+        stage="split",
+        actor=ctx.actor,
+        detail={"split_from": case.id, "pages": moving},
+        reason=f"split from case {case.id}",
+        parent=case,
+        client_addr=ctx.client_addr,
         pages=moving,
-        state=State.RECEIVED.value,
-        state_changed_at=now,
-        created_at=case.created_at,  # keeps its place in the queue: the packet's arrival time
-        urgency=case.urgency,
-        sender=case.sender,
-        review_reasons=[],
-        attempts=0,
-        version=0,
-    )
-    session.add(child)
-    session.flush()
-    session.add(
-        CaseEvent(
-            case_id=child.id,
-            from_state=None,
-            to_state=State.RECEIVED.value,
-            stage="split",
-            actor=ctx.actor,
-            at=now,
-            detail={"split_from": case.id, "pages": moving},
-        )
     )
     case.pages = [p for p in current if p not in moving]
     case.version = (case.version or 0) + 1

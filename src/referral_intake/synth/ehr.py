@@ -12,6 +12,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from referral_intake.ehr.protocol import EHR_CSV_COLUMNS as CSV_COLUMNS
 from referral_intake.synth.people import (
     CITIES,
     F_NAMES,
@@ -22,23 +23,6 @@ from referral_intake.synth.people import (
     address,
     person,
     phone,
-)
-
-CSV_COLUMNS = (
-    "id",
-    "mrn",
-    "first_name",
-    "middle_name",
-    "last_name",
-    "date_of_birth",
-    "sex",
-    "address_line1",
-    "address_line2",
-    "city",
-    "state",
-    "postal_code",
-    "phone",
-    "email",
 )
 
 
