@@ -153,7 +153,9 @@ class Settings(BaseSettings):
         Path("var"), description="Holds the embedded database, the vault and the local key."
     )
     database_url: str | None = Field(None, description="SQLAlchemy URL; default: SQLite in data_dir.")
-    key_provider: Literal["local"] = Field("local", description="Key-encryption key provider (local key file).")
+    key_provider: Literal["local"] = Field(
+        "local", description="Key-encryption key provider (local key file)."
+    )
     key_file: Path | None = Field(None, description="Local key file; default: data_dir/keys/kek.key.")
     workers: int = Field(2, description="In-process worker threads of `serve` and `process`.")
     lease_seconds: int = Field(300, description="A case whose worker stops heartbeating is retried after.")

@@ -25,10 +25,14 @@ def _cli(*args: str, env_dir: Path) -> subprocess.CompletedProcess[str]:
 
 def test_synth_then_eval_on_a_ci_sized_corpus(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
-    made = _cli("synth", "--out", str(corpus), "--n", "40", "--seed", "2026", "--fax-ratio", "0.3", env_dir=tmp_path)
+    made = _cli(
+        "synth", "--out", str(corpus), "--n", "40", "--seed", "2026", "--fax-ratio", "0.3", env_dir=tmp_path
+    )
     assert made.returncode == 0, made.stderr[-2000:]
     report = tmp_path / "report.html"
-    out = _cli("eval", str(corpus), "--threshold", "0.95", "--json", "--report", str(report), env_dir=tmp_path)
+    out = _cli(
+        "eval", str(corpus), "--threshold", "0.95", "--json", "--report", str(report), env_dir=tmp_path
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     figures = json.loads(out.stdout.strip().splitlines()[-1])
     overall, digital, faxed = figures["overall"], figures["born_digital"], figures["faxed"]

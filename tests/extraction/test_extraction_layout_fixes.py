@@ -141,3 +141,20 @@ def test_list_label_ending_a_full_paragraph_line_takes_the_next_line() -> None:
     )
     ext = extract_document(doc)
     assert [f.value for f in ext.referrals[0].allergies] == ["Latex"]
+
+
+def test_prescriber_named_at_the_top_of_a_pad_is_the_referring_provider() -> None:
+    doc = make_doc(
+        [
+            (220, 60, "Marisol Quintero, MD"),
+            (220, 74, "Canyon Ridge Family Practice"),
+            (220, 88, "55 Alder Road, Flagstaff, AZ 86001"),
+            (70, 130, "Name"),
+            (110, 130, "Tamsin Okoye"),
+            (340, 130, "DOB 02/14/1980"),
+        ]
+    )
+    ext = extract_document(doc)
+    assert value(ext, "referring_provider.last_name") == "Quintero"
+    assert value(ext, "referring_provider.credentials") == "MD"
+    assert value(ext, "patient.last_name") == "Okoye"

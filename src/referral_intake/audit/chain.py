@@ -137,7 +137,9 @@ def verify(session: Session, batch: int = 5000) -> VerifyResult:
                 row.reason,
             )
             if row.prev_hash != prev:
-                return VerifyResult(False, checked, row.id, "prev_hash does not match the previous row's hash")
+                return VerifyResult(
+                    False, checked, row.id, "prev_hash does not match the previous row's hash"
+                )
             if _digest(prev, row.at, entry) != row.hash:
                 return VerifyResult(False, checked, row.id, "row content does not match its hash (edited)")
             prev = row.hash

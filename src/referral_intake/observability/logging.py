@@ -17,9 +17,29 @@ import structlog
 
 PHI_KEYS = frozenset(
     {
-        "name", "first_name", "last_name", "middle_name", "patient", "dob", "date_of_birth", "birth_date",
-        "address", "street", "phone", "fax", "email", "ssn", "mrn", "member_id", "subscriber", "text",
-        "value", "password", "token", "secret", "totp",
+        "name",
+        "first_name",
+        "last_name",
+        "middle_name",
+        "patient",
+        "dob",
+        "date_of_birth",
+        "birth_date",
+        "address",
+        "street",
+        "phone",
+        "fax",
+        "email",
+        "ssn",
+        "mrn",
+        "member_id",
+        "subscriber",
+        "text",
+        "value",
+        "password",
+        "token",
+        "secret",
+        "totp",
     }
 )
 _PATTERNS = [

@@ -70,7 +70,9 @@ def upgrade() -> None:
         sa.Column("filename", sa.String(length=500), nullable=True),
         sa.Column("received_at", referral_intake.store.base.UtcDateTime(timezone=True), nullable=False),
         sa.Column(
-            "meta", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
+            "meta",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
         ),
         sa.ForeignKeyConstraint(
             ["document_id"], ["document.id"], name=op.f("fk_receipt_document_id_document")
@@ -90,7 +92,9 @@ def upgrade() -> None:
         sa.Column("receipt_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("parent_case_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column(
-            "pages", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=True
+            "pages",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=True,
         ),
         sa.Column("state", sa.String(length=20), nullable=False),
         sa.Column("state_changed_at", referral_intake.store.base.UtcDateTime(timezone=True), nullable=False),
@@ -119,7 +123,9 @@ def upgrade() -> None:
             nullable=True,
         ),
         sa.Column(
-            "match", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=True
+            "match",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=True,
         ),
         sa.Column(
             "eligibility",
