@@ -48,3 +48,10 @@ def test_config_show_masks_secrets(tmp_path: Path) -> None:
     shown = json.loads(out.output)
     assert shown["extraction"]["llm_api_key"] == "**********"
     assert shown["database_url"].startswith("postgresql://ri:***@")
+
+
+def test_configuration_doc_is_generated_from_the_settings() -> None:
+    from referral_intake.docs import render
+
+    doc = Path(__file__).resolve().parents[1] / "docs" / "configuration.md"
+    assert doc.read_text() == render(), "docs/configuration.md is stale: run `make docs`"

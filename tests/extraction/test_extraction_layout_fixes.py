@@ -158,3 +158,14 @@ def test_prescriber_named_at_the_top_of_a_pad_is_the_referring_provider() -> Non
     assert value(ext, "referring_provider.last_name") == "Quintero"
     assert value(ext, "referring_provider.credentials") == "MD"
     assert value(ext, "patient.last_name") == "Okoye"
+
+
+def test_box_glyphs_from_reading_do_not_enter_other_values() -> None:
+    doc = make_doc(
+        [
+            (60, 100, "Referring Clinic:"),
+            (160, 100, "Alder Creek Clinic"),
+        ]
+    )
+    doc.pages[0].words.append(type(doc.pages[0].words[0])("☐", 150, 92, 158, 100))
+    assert value(extract_document(doc), "referring_provider.organization") == "Alder Creek Clinic"

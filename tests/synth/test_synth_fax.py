@@ -108,3 +108,37 @@ def test_ocr_of_faxed_pages_recovers_most_gold_words() -> None:
         print(family, fine, container, f"recall={found / len(tokens):.3f}", len(tokens))
         # "most": these pages carry realistic damage (toner, dropped lines), and 200x100 is coarse
         assert found / len(tokens) >= 0.75, (family, sorted(t for t in tokens if t not in text))
+
+
+@pytest.fixture(scope="module")
+def ocr_engine() -> Any:
+    from rapidocr import RapidOCR
+
+    return RapidOCR(
+        params={
+            "Global.use_cls": False,
+            "Det.limit_type": "max",
+            "Det.limit_side_len": 960,
+            "EngineConfig.onnxruntime.intra_op_num_threads": 2,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "family", sorted(__import__("referral_intake.synth", fromlist=["FAMILIES"]).FAMILIES)
+)
+def test_every_family_faxed_is_still_readable_by_ocr(family: str, ocr_engine: Any) -> None:
+    """The faxed variant of each layout family: RapidOCR finds most gold words on its pages."""
+    res, printed = _fax(family, 5, family.startswith(("letter", "note")), "pdf")
+    doc = pymupdf.open(stream=res.data, filetype="pdf")
+    text = ""
+    for page in doc:
+        pix = page.get_pixmap(dpi=200, colorspace=pymupdf.csGRAY)
+        img = np.asarray(Image.frombytes("L", (pix.width, pix.height), pix.samples).convert("RGB"))
+        text += " ".join(ocr_engine(img).txts or ())
+    text = re.sub(r"[^a-z0-9]", "", text.lower())
+    tokens = set().union(*(_gold_tokens(p) for p in printed))
+    assert len(tokens) > 10
+    recall = sum(t in text for t in tokens) / len(tokens)
+    print(family, f"recall={recall:.3f}", len(tokens))
+    assert recall >= 0.6, (family, sorted(t for t in tokens if t not in text))

@@ -148,6 +148,9 @@ def _checked_option(words: list[Word]) -> str | None:
     return None
 
 
+_DRAWN_BOXES = frozenset({"☐", "☒"})
+
+
 def emit(role: str | None, key: str, src: Source) -> list[Candidate]:
     """Normalize the source words as `key` for `role`; [] when they do not read as that kind of value."""
     text = nz.clean(src.text)
@@ -162,6 +165,11 @@ def emit(role: str | None, key: str, src: Source) -> list[Candidate]:
         if opt is None:
             return []
         text = opt
+    elif any(w.text in _DRAWN_BOXES for w in src.words):
+        # Reading marks drawn tick boxes with these glyphs; in any other value they are not text.
+        text = nz.clean(" ".join(w.text for w in src.words if w.text not in _DRAWN_BOXES))
+        if not text:
+            return []
     if role == PATIENT:
         return _person("patient", key, text, src)
     if role in _PROVIDER_PREFIX:
