@@ -12,7 +12,7 @@ from referral_intake.accounts.sessions import Principal
 from referral_intake.audit import record
 from referral_intake.web.api.models import AuditOut
 from referral_intake.web.deps import Db, client_addr, need
-from referral_intake.web.ui.audit import Filter, to_csv
+from referral_intake.web.ui.audit import Filter, csv_response
 
 router = APIRouter()
 Auditor = Annotated[Principal, Depends(need(Perm.AUDIT))]
@@ -27,18 +27,4 @@ def audit_events(request: Request, session: Db, f: Filter, who: Auditor) -> list
 
 @router.get("/audit.csv", response_class=Response, responses={200: {"content": {"text/csv": {}}}})
 def audit_csv(request: Request, session: Db, f: Filter, who: Auditor) -> Response:
-    rows = f.rows(session, limit=min(f.limit * 100, 500_000))
-    record(
-        session,
-        who.name,
-        "export",
-        "audit_log",
-        None,
-        client_addr=client_addr(request),
-        reason=f"{len(rows)} rows",
-    )
-    return Response(
-        to_csv(rows),
-        media_type="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="audit.csv"'},
-    )
+    return csv_response(request, session, f, who.name)
