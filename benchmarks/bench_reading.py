@@ -145,6 +145,9 @@ def born_digital_speed(
     ]
     datas = [p.read_bytes() for p in text_docs]
     n_pages = sum(len(read[p].pages) for p in text_docs)
+    if n_pages == 0:
+        print("\nBorn-digital: no born-digital pages in this corpus (all faxed): not measured")
+        return
     best_ours = best_bare = float("inf")
     for _ in range(3):
         t = time.perf_counter()
@@ -218,7 +221,7 @@ def main() -> None:
     ap.add_argument("--fax-ratio", type=float, default=0.5)
     ap.add_argument("--ocr-pages", type=int, default=20, help="faxed pages timed against bare RapidOCR")
     ap.add_argument("--corpus", type=Path, default=None, help="reuse a generated corpus directory")
-    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--threads", type=int, default=ReadingSettings().ocr_threads)
     args = ap.parse_args()
     settings = ReadingSettings(ocr_threads=args.threads)
     corpus = args.corpus

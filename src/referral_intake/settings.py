@@ -25,7 +25,7 @@ class ReadingSettings(BaseModel):
         "rapidocr", description="OCR engine for image pages."
     )
     ocr_det_side: int = Field(960, description="RapidOCR detector input size (max side, pixels).")
-    ocr_threads: int = Field(1, description="ONNX Runtime intra-op threads per worker process.")
+    ocr_threads: int = Field(2, description="ONNX Runtime intra-op threads per worker process.")
     timeout_seconds: float = Field(120.0, description="Wall-clock limit for reading one document.")
     memory_limit_mb: int = Field(
         3000,
