@@ -71,43 +71,30 @@ def hl7_date(raw: str | None) -> Field | None:
     return Field.exact(d.isoformat(), text=s)
 
 
-def sex(raw: str | None, source: str | None = None) -> Field | None:
-    """`source`: the text as the message wrote it, when `raw` is already a mapped code."""
+def _mapped(raw: str | None, source: str | None, table: dict[str, str], fallback: str | None) -> Field | None:
+    """A coded value mapped to the contract's word; an unknown code keeps `fallback` at SUSPECT.
+
+    `source`: the text as the message wrote it, when `raw` is already a mapped code.
+    """
     s = text_or_none(raw)
     if s is None:
         return None
-    code = _SEX.get(s.upper())
-    return (
-        Field.exact(code, text=source or s)
-        if code
-        else Field(value="U", confidence=SUSPECT, text=source or s)
-    )
+    word = table.get(s.upper())
+    if word:
+        return Field.exact(word, text=source or s)
+    return Field(value=fallback, confidence=SUSPECT, text=source or s)
+
+
+def sex(raw: str | None, source: str | None = None) -> Field | None:
+    return _mapped(raw, source, _SEX, "U")
 
 
 def urgency(raw: str | None, source: str | None = None) -> Field | None:
-    """`source`: the text as the message wrote it, when `raw` is already a mapped code."""
-    s = text_or_none(raw)
-    if s is None:
-        return None
-    word = _URGENCY.get(s.upper())
-    return (
-        Field.exact(word, text=source or s)
-        if word
-        else Field(value=None, confidence=SUSPECT, text=source or s)
-    )
+    return _mapped(raw, source, _URGENCY, None)
 
 
 def relationship(raw: str | None, source: str | None = None) -> Field | None:
-    """`source`: the text as the message wrote it, when `raw` is already a mapped code."""
-    s = text_or_none(raw)
-    if s is None:
-        return None
-    word = _RELATIONSHIP.get(s.upper())
-    return (
-        Field.exact(word, text=source or s)
-        if word
-        else Field(value="other", confidence=SUSPECT, text=source or s)
-    )
+    return _mapped(raw, source, _RELATIONSHIP, "other")
 
 
 def phone(raw: str | None) -> Field | None:
