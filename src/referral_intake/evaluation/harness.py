@@ -72,7 +72,7 @@ def evaluate_one(
         failure = "; ".join(e for e in pred.errors if is_failure(e)) or None
     except Exception as exc:  # a failing document is a figure, not a crash of the harness
         pred, failure = Extraction(document=gold.document), f"{type(exc).__name__}: {exc}"
-        log.warning("eval_document_failed", document=doc.name, error=type(exc).__name__)
+        log.warning("eval_document_failed", error=type(exc).__name__)  # file names can hold PHI
     seconds = time.perf_counter() - start
     fax = truth.get("fax")
     if fax is None:
