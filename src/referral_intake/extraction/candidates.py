@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from referral_intake.extraction import normalize as nz
@@ -23,6 +24,7 @@ from referral_intake.extraction.lexicon import (
     REFERRED_TO,
     REFERRING,
     ROLE_KEYS,
+    SPECIALTIES,
     is_payer,
     is_specialty,
     looks_like_org,
@@ -121,16 +123,60 @@ class Source:
         return min((w.confidence for w in self.words), default=1.0)
 
 
+# A value read only after putting back characters OCR misread ("O3/O6/1965", "l69818892l") is marked: its
+# OCR factor drops to at most this (a checksum confirming the repair, or only the value's shape), so the
+# confidence model treats it as doubtful reading; `extra["ocr_repaired"]` says so to the reviewer.
+REPAIRED_CHECKED = 0.85
+REPAIRED_SHAPE = 0.7
+
+# Words practice, payer and relationship values are made of, to put back letters OCR misread in them
+# ("Cardlology", "Rumana", "seif"); names of places and people have no such list and stay as read.
+_OCR_ORG_WORDS = frozenset(w for line in SPECIALTIES for w in re.findall(r"[a-z]+", line)) | frozenset(
+    ["clinic", "practice", "medical", "medicine", "health", "healthcare", "associates", "center", "centre",
+     "group", "physicians", "hospital", "partners", "specialists", "specialty", "institute", "services",
+     "care", "family", "community", "regional", "memorial", "university", "surgical", "internal", "primary",
+     "pediatric", "children", "womens", "imaging", "laboratory", "network", "consultants", "medicine"]
+)  # fmt: skip
+_OCR_PAYER_WORDS = _OCR_ORG_WORDS | frozenset(
+    ["humana", "aetna", "cigna", "unitedhealthcare", "united", "anthem", "blue", "cross", "shield", "kaiser",
+     "permanente", "molina", "centene", "wellcare", "ambetter", "oscar", "tricare", "medicare", "medicaid",
+     "highmark", "carefirst", "amerigroup", "caresource", "emblemhealth", "oxford", "geisinger", "mutual",
+     "insurance", "plan", "advantage", "choice", "select", "gold", "silver", "bronze"]
+)  # fmt: skip
+_OCR_RELATIONSHIP_WORDS = frozenset(
+    ["self", "spouse", "husband", "wife", "child", "son", "daughter", "dependent", "parent", "mother", "father",
+     "guardian", "stepchild", "grandchild", "grandparent", "partner", "employee", "other"]
+)  # fmt: skip
+
+
+def _ocr_words(
+    text: str, src: Source, vocabulary: frozenset[str], edit_len: int = 6
+) -> tuple[str, float | None]:
+    """OCR'd words of a value put back to the vocabulary (`nz.ocr_repair_words`); text-layer words stay."""
+    if src.ocr >= 1.0:
+        return text, None
+    fixed, changed = nz.ocr_repair_words(text, vocabulary, edit_len)
+    return fixed, REPAIRED_SHAPE if changed else None
+
+
 def _mk(
-    path: str, value: Any, src: Source, valid: str, strength: float | None = None, **extra: Any
+    path: str,
+    value: Any,
+    src: Source,
+    valid: str,
+    strength: float | None = None,
+    repaired: float | None = None,
+    **extra: Any,
 ) -> Candidate:
+    if repaired is not None:
+        extra["ocr_repaired"] = True
     return Candidate(
         path,
         value,
         src.text,
         src.page,
         bbox_of(src.words),
-        src.ocr,
+        src.ocr if repaired is None else min(src.ocr, repaired),
         src.method,
         src.strength if strength is None else strength,
         src.role_source,
@@ -238,14 +284,14 @@ def _person(prefix: str, key: str, text: str, src: Source) -> list[Candidate]:
             return [_mk(f"{prefix}.{key}", t, src, "shape")]
         return []
     if key == "dob":
-        d = nz.find_date(text, kind="dob")
-        return [_mk(f"{prefix}.date_of_birth", d.isoformat(), src, "strong")] if d else []
+        d, fix = _date(text, "dob")
+        return [_mk(f"{prefix}.date_of_birth", d.isoformat(), src, "strong", repaired=fix)] if d else []
     if key == "sex":
         s = nz.parse_sex(text)
         return [_mk(f"{prefix}.sex", s, src, "strong")] if s else []
     if key == "phone":
-        p = _phone(text)
-        return [_mk(f"{prefix}.phone", p, src, "strong")] if p else []
+        p, fix = _phone_ocr(text)
+        return [_mk(f"{prefix}.phone", p, src, "strong", repaired=fix)] if p else []
     if key == "email":
         m = re.search(r"[\w.+\-]+@[\w\-]+(\.[\w\-]+)+", text)
         return [_mk(f"{prefix}.email", m.group(0).lower(), src, "shape")] if m else []
@@ -262,19 +308,22 @@ def _person(prefix: str, key: str, text: str, src: Source) -> list[Candidate]:
 
 
 def _provider(prefix: str, key: str, text: str, src: Source) -> list[Candidate]:
-    if key == "name" and looks_like_org(text) and "," in text:
-        # "Carolyn Myers, MD, Mesa Vista Gastroenterology": a credentialed name, then the practice.
-        parts = [p.strip() for p in text.split(",")]
-        for k in range(len(parts) - 1, 0, -1):
-            person, org = ", ".join(parts[:k]), ", ".join(parts[k:])
-            n = nz.parse_name(person)
+    if key == "name" and looks_like_org(text):
+        # "Carolyn Myers, MD, Mesa Vista Gastroenterology", "Priya Amadi, MD - Mesa Verde Health Center",
+        # "Dr. Ann Lee, Neurology": a credentialed (or titled) name, then the practice or the specialty.
+        cuts = list(_NAME_TAIL_SEP.finditer(text))
+        for cut in reversed(cuts):
+            person, org = text[: cut.start()].strip(), text[cut.end() :].strip()
+            n = nz.parse_name(person) if person else None
             titled = re.match(r"(?i)(dr|doctor)\.?\s", person) is not None  # "Dr. Ann Lee, Lee Clinic"
-            if (
-                n is not None
-                and (n.credentials or titled)
-                and looks_like_org(org)
-                and not looks_like_org(person)
-            ):
+            if n is None or not (n.credentials or titled) or looks_like_org(person):
+                continue
+            if is_specialty(org):
+                return [
+                    *_name_parts(prefix, person, src, with_middle=False),
+                    _mk(f"{prefix}.specialty", org, src, "strong"),
+                ]
+            if looks_like_org(org):
                 return [
                     *_name_parts(prefix, person, src, with_middle=False),
                     _mk(f"{prefix}.organization", org, src, "none"),
@@ -282,8 +331,11 @@ def _provider(prefix: str, key: str, text: str, src: Source) -> list[Candidate]:
     if key == "name":
         name = None if looks_like_org(text) else nz.parse_name(text)
         if name is None or len(text.split()) > 8:
-            # Not a person: a practice ("Austin Orthopedics") stands in the name slot on many cover sheets.
+            # Not a person: a practice ("Austin Orthopedics") stands in the name slot on many cover sheets,
+            # or a specialty ("To: Cardiology").
             if key == "name" and not any(ch.isdigit() for ch in text) and src.method in ("inline", "right"):
+                if is_specialty(text):
+                    return [_mk(f"{prefix}.specialty", text, src, "strong", strength=src.strength * 0.8)]
                 return [_mk(f"{prefix}.organization", text, src, "none", strength=src.strength * 0.5)]
             return []
         return _name_parts(prefix, text, src, with_middle=False)
@@ -292,23 +344,56 @@ def _provider(prefix: str, key: str, text: str, src: Source) -> list[Candidate]:
     if key == "credentials" and re.fullmatch(r"[A-Za-z.\-, ]{1,20}", text):
         return [_mk(f"{prefix}.credentials", text.replace(".", "").upper(), src, "shape")]
     if key == "npi":
-        m = re.search(r"\b\d{10}\b", text.replace("-", "").replace(" ", "")) or re.search(r"\d{10}", text)
-        v = va.npi_valid(m.group(0)) if m else None
-        return [_mk(f"{prefix}.npi", v, src, "strong")] if v else []
+        v = _npi(text)
+        fix = None
+        if v is None and (fixed := nz.ocr_digits(text)) != text:
+            v, fix = _npi(fixed), REPAIRED_CHECKED  # "l69818892l": the Luhn check confirms the repair
+        return [_mk(f"{prefix}.npi", v, src, "strong", repaired=fix)] if v else []
     if key in ("phone", "fax"):
-        p = _phone(text)
-        return [_mk(f"{prefix}.{key}", p, src, "strong")] if p else []
+        p, fix = _phone_ocr(text)
+        return [_mk(f"{prefix}.{key}", p, src, "strong", repaired=fix)] if p else []
     if key == "organization" and re.match(r"^\d{1,6}[A-Za-z]?\s+\S", text):
         return _address(prefix, "address", text, src)  # "Location: 12 Oak St, ..." is an address
+    if key == "specialty" and not is_specialty(text):
+        fixed, fix = _ocr_words(text, src, _OCR_ORG_WORDS)
+        if fix is not None and is_specialty(fixed):
+            return [_mk(f"{prefix}.specialty", nz.drop_final_period(fixed), src, "strong", repaired=fix)]
     if key == "specialty" and is_specialty(text):
-        return [_mk(f"{prefix}.specialty", text, src, "strong")]
+        return [_mk(f"{prefix}.specialty", nz.drop_final_period(text), src, "strong")]
     if key in ("organization", "specialty") and not re.search(r"\d{3}", text) and len(text) < 80:
         if key == "specialty":
             return [_mk(f"{prefix}.{key}", text, src, "none")]
-        org = _drop_monogram(text)
+        org, fix = _ocr_words(_drop_monogram(nz.drop_final_period(text)), src, _OCR_ORG_WORDS)
         # A practice's name with a practice word ("Clinic", "Associates", "-ology") has the expected shape.
-        return [_mk(f"{prefix}.organization", org, src, "shape" if looks_like_org(org) else "none")]
+        shape = "shape" if looks_like_org(org) else "none"
+        return [_mk(f"{prefix}.organization", org, src, shape, repaired=fix)]
     return _address(prefix, key, text, src)
+
+
+# Where a person's name ends and their practice (or specialty) begins in one value: a comma, a spaced dash,
+# slash or bar, or " at " ("Ann Lee, MD at Lee Clinic").
+_NAME_TAIL_SEP = re.compile(r"\s*,\s*|\s+[-–—/|]\s+|\s+at\s+")
+
+
+def _npi(text: str) -> str | None:
+    m = re.search(r"\b\d{10}\b", text.replace("-", "").replace(" ", "")) or re.search(r"\d{10}", text)
+    return va.npi_valid(m.group(0)) if m else None
+
+
+def _phone_ocr(text: str) -> tuple[str | None, float | None]:
+    """A phone number, and REPAIRED_SHAPE when it reads only with OCR slips put back ("2l8-555-O124")."""
+    p = _phone(text)
+    if p is None and (fixed := nz.ocr_digits(text)) != text and (p := _phone(fixed)) is not None:
+        return p, REPAIRED_SHAPE
+    return p, None
+
+
+def _date(text: str, kind: str) -> tuple[date | None, float | None]:
+    """A date of this kind, and REPAIRED_SHAPE when it reads only with OCR slips put back ("26-0ct-2026")."""
+    d = nz.find_date(text, kind=kind)
+    if d is None and (fixed := nz.ocr_date_text(text)) != text and (d := nz.find_date(fixed, kind=kind)):
+        return d, REPAIRED_SHAPE
+    return d, None
 
 
 def _phone(text: str) -> str | None:
@@ -342,22 +427,103 @@ _CARD_TITLE = re.compile(
 )
 
 
+# Words no payer's or plan's name holds: a card copy's own title ("COPY OF INSURANCE CARD - FRONT AND BACK"),
+# a sentence ("specialist opinion requested; follow up here in 6 weeks").
+_NOT_PAYER = re.compile(
+    r"(?i)\b(copy|copies|front|back|card|attached|enclosed|requested|follow|see|page)\b|[;!?]"
+)
+# Words that mark a plan (product) rather than the payer: "Northwind Mutual / Northwind Silver HMO".
+_PLAN_WORDS = re.compile(
+    r"(?i)\b(hmo|ppo|epo|pos|hdhp|hsa|medicare advantage|advantage|medicaid|chip|gold|silver|bronze|platinum|"
+    r"choice|select|open access|essential|premier|plus|complete|marketplace|exchange|managed care|part [abcd]|"
+    r"supplement|medigap|snp|dual|network)\b"
+)
+_CONNECTORS = frozenset({"of", "and", "&", "the", "for", "de", "-", "/", "+", "by", "in"})
+# Who the subscriber is to the patient, in the words forms use (X12 and claim-form terms included).
+_RELATIONSHIPS = re.compile(
+    r"(?i)\b(self|spouse|husband|wife|child|son|daughter|dependent|parent|mother|father|guardian|"
+    r"stepchild|step child|grandchild|grandparent|domestic partner|life partner|partner|employee|other)\b"
+)
+
+
+def _name_shaped(text: str) -> bool:
+    """A proper name's shape: every word capitalised (or a digit or connector), at most eight words."""
+    words = text.replace("/", " / ").split()
+    return 0 < len(words) <= 8 and all(
+        w[:1].isupper() or w[:1].isdigit() or w.lower() in _CONNECTORS or not w[:1].isalpha() for w in words
+    )
+
+
+def _payer_plan(prefix: str, text: str, src: Source) -> list[Candidate] | None:
+    """ "Payer / Plan" in one value (EHR coverage lines): the payer, then a plan-type name after the slash."""
+    m = re.fullmatch(r"(.+?)\s+[/|–—-]\s+(.+)", text)
+    if m is None:
+        return None
+    payer, plan = m.group(1).strip(), m.group(2).strip()
+    if (
+        not _PLAN_WORDS.search(plan)
+        or _PLAN_WORDS.search(payer)
+        or not (_name_shaped(payer) and _name_shaped(plan))
+    ):
+        return None
+    known = is_payer(payer)
+    return [
+        _mk(f"{prefix}.payer_name", payer, src, "shape" if known else "none"),
+        _mk(f"{prefix}.plan_name", plan, src, "none", strength=src.strength * 0.9),
+    ]
+
+
+def _member_id(text: str) -> str | None:
+    """A member id: the validator's shape, and neither a phone number nor words ("Member services 800-...")."""
+    if re.search(r"\b[a-z]{3,}\b", text) or re.fullmatch(
+        r"\(?\d{3}\)?[\s.\-]\d{3}[\s.\-]\d{4}", text.strip()
+    ):
+        return None
+    return va.member_id_valid(text)
+
+
+def _subscriber(prefix: str, text: str, src: Source) -> list[Candidate]:
+    """ "Cyrus Lindqvist (Child)", "Rogers, Joan - Spouse": the name as written, and the relationship it states."""
+    out: list[Candidate] = []
+    rel = None
+    m = re.fullmatch(r"(.+?)\s*(?:\(([^()]*)\)|\s[-–]\s(.+))", text)
+    if m is not None:
+        tail = m.group(2) or m.group(3) or ""
+        r = _RELATIONSHIPS.fullmatch(tail.strip(" ."))
+        if r is not None:
+            text, rel = m.group(1).strip(), r.group(1)
+    if nz.parse_name(text) is None:
+        return []
+    out.append(_mk(f"{prefix}.subscriber_name", text, src, "shape"))  # as written: the contract's form
+    if rel is not None:
+        out.append(
+            _mk(f"{prefix}.subscriber_relationship", rel.lower(), src, "shape", strength=src.strength * 0.9)
+        )
+    return out
+
+
 def _coverage(prefix: str, key: str, text: str, src: Source) -> list[Candidate]:
+    if key == "payer" and (both := _payer_plan(prefix, text, src)) is not None:
+        return both
     if (
         key in ("payer", "name", "plan")
         and (key == "plan" or not re.search(r"\d{4}", text))
         and len(text) < 60
         and not _credentialed_person(text)
         and not _CARD_TITLE.fullmatch(text)
+        and not _NOT_PAYER.search(text)
+        and (_name_shaped(text) or _PLAN_WORDS.search(text) is not None or is_payer(text))
     ):
         path = "plan_name" if key == "plan" else "payer_name"
-        known = path == "payer_name" and is_payer(text)  # a well-known payer's name: the expected shape
+        value, fix = _ocr_words(nz.drop_final_period(text), src, _OCR_PAYER_WORDS)
+        known = path == "payer_name" and is_payer(value)  # a well-known payer's name: the expected shape
         return [
             _mk(
                 f"{prefix}.{path}",
-                text,
+                value,
                 src,
                 "shape" if known else "none",
+                repaired=fix,
                 strength=src.strength * (0.6 if key == "name" else 1),
             )
         ]
@@ -365,7 +531,7 @@ def _coverage(prefix: str, key: str, text: str, src: Source) -> list[Candidate]:
         v = nz.normalize_id(text)
         return [_mk(f"{prefix}.payer_id", v, src, "shape")] if v else []
     if key == "member_id":
-        v = va.member_id_valid(text)
+        v = _member_id(text)
         return [_mk(f"{prefix}.member_id", v, src, "shape")] if v else []
     if key == "group":
         v = nz.normalize_id(text)
@@ -374,23 +540,36 @@ def _coverage(prefix: str, key: str, text: str, src: Source) -> list[Candidate]:
             if v
             else []
         )
-    if key == "subscriber" and nz.parse_name(text) is not None:
-        return [_mk(f"{prefix}.subscriber_name", text, src, "shape")]  # as written: the contract's form
+    if key == "subscriber":
+        return _subscriber(prefix, text, src)
     if key == "relationship" and re.fullmatch(r"[A-Za-z][A-Za-z /\-]{1,20}", text):
-        return [_mk(f"{prefix}.subscriber_relationship", text.lower(), src, "none")]
+        rfix = _ocr_words(text, src, _OCR_RELATIONSHIP_WORDS, 4) if not _RELATIONSHIPS.search(text) else None
+        if rfix is not None and rfix[1] is not None:  # "Seif": OCR's reading of "Self"
+            return [_mk(f"{prefix}.subscriber_relationship", rfix[0].lower(), src, "shape", repaired=rfix[1])]
+        rel_word = _RELATIONSHIPS.search(text)
+        if rel_word is not None and len(text.split()) > len(rel_word.group(1).split()):
+            return [_mk(f"{prefix}.subscriber_relationship", rel_word.group(1).lower(), src, "none")]
+        return [_mk(f"{prefix}.subscriber_relationship", text.lower(), src, "shape" if rel_word else "none")]
     if key == "subscriber_dob":
-        d = nz.find_date(text, kind="dob")
-        return [_mk(f"{prefix}.subscriber_date_of_birth", d.isoformat(), src, "strong")] if d else []
+        d, fix = _date(text, "dob")
+        path = f"{prefix}.subscriber_date_of_birth"
+        return [_mk(path, d.isoformat(), src, "strong", repaired=fix)] if d else []
     return []
 
 
 def _referral(key: str, text: str, src: Source) -> list[Candidate]:
     if key == "date":
-        d = nz.find_date(text, kind="recent")
-        return [_mk("referral_date", d.isoformat(), src, "strong")] if d else []
+        d, fix = _date(text, "recent")
+        return [_mk("referral_date", d.isoformat(), src, "strong", repaired=fix)] if d else []
     if key == "urgency":
         found = {u for tok in re.split(r"[\s/,|]+", text) if (u := va.urgency_word(tok))}
         # "Routine / Urgent / STAT" with the choice marked by a drawing we cannot see: no value.
+        if len(found) == 1 and len(text.split()) <= 3:
+            return [_mk("urgency", found.pop(), src, "strong")]
+        # "Within 2 weeks", "Next available", "Urgent - within 72 hours": a scheduling window or phrase.
+        phrase = va.urgency_phrase(text)
+        if phrase is not None and (not found or found == {phrase}):
+            return [_mk("urgency", phrase, src, "shape" if not found else "strong")]
         return [_mk("urgency", found.pop(), src, "strong")] if len(found) == 1 else []
     if key in ("reason", "summary"):
         path = "reason" if key == "reason" else "clinical_summary"
@@ -410,6 +589,19 @@ def _referral(key: str, text: str, src: Source) -> list[Candidate]:
             if code:
                 desc = _description_after(text, m.end())
                 out.append(_mk("procedures", code, src, "shape", description=desc))
+        return out
+    if key == "code":
+        # A bare "Code" column or label: the code's own shape says which (dotted ICD-10-CM, 5-digit CPT, or a
+        # HCPCS letter + 4 digits that is no ICD-10-CM code).
+        if va.ICD_DOTTED.search(text):
+            return diagnosis_codes(text, src, dotted_only=True)
+        out = []
+        for m in re.finditer(r"\b(\d{4}[0-9FT]|[A-V]\d{4})\b", text):
+            code = va.cpt_valid(m.group(1))
+            if code and not (code[0].isalpha() and va.icd10_valid(code)):
+                out.append(
+                    _mk("procedures", code, src, "shape", description=_description_after(text, m.end()))
+                )
         return out
     if key in ("medications", "allergies"):
         text = _list_sentences(text)

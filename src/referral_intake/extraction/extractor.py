@@ -100,8 +100,17 @@ class LayoutExtractor:
         referrals: list[Referral] = []
         evidence: list[FieldEvidence] = []
         errors = list(doc.errors)
+        covers = {p.number for p in doc.pages if p.kind == "cover_sheet"}
         for ri, pages in enumerate(segments):
             cands = [c for pno in pages for c in page_cands.get(pno, [])]
+            if len(segments) > 1 and not covers & set(pages):
+                # A packet's fax cover names the sender and the recipient once for every referral in it.
+                cands += [
+                    c
+                    for pno in sorted(covers)
+                    for c in page_cands.get(pno, [])
+                    if c.path.startswith(("referring_provider.", "referred_to."))
+                ]
             choices = reconcile(cands)
             ref = Referral(pages=sorted(pages))
             for ch in choices:

@@ -14,6 +14,7 @@ from referral_intake.extraction.layout import (
     LabelSpan,
     Line,
     PageLayout,
+    Section,
     cell_below,
     cell_is_label_only,
     is_section_header,
@@ -21,7 +22,16 @@ from referral_intake.extraction.layout import (
     starts_with_label,
     value_words,
 )
-from referral_intake.extraction.lexicon import PATIENT, REFERRED_TO, REFERRING, is_specialty, looks_like_org
+from referral_intake.extraction.lexicon import (
+    OTHER,
+    PATIENT,
+    REFERRED_TO,
+    REFERRING,
+    ROLE_KEYS,
+    is_specialty,
+    looks_like_org,
+    looks_like_payer,
+)
 from referral_intake.extraction.tables import harvest_tables
 from referral_intake.reading.model import Word
 
@@ -36,8 +46,12 @@ _PARTICLES = frozenset(
 )
 
 
-def _label_ok_without_colon(span: LabelSpan, rest: list[Word]) -> bool:
-    """A colon-less label opening a cell counts only when specific, or when what follows validates."""
+def _label_ok_without_colon(span: LabelSpan, rest: list[Word], grid: bool = False) -> bool:
+    """A colon-less label opening a cell counts only when specific, or when what follows validates.
+
+    `grid`: the label fills its cell and `rest` is the next cell of the row (a key/value grid without colons,
+    "Referring    Priya Amadi, MD"): the layout itself says label and value, so a general label word is
+    enough when the value reads as that kind of value."""
     if span.colon:
         return True
     words = span.label.words
@@ -51,9 +65,20 @@ def _label_ok_without_colon(span: LabelSpan, rest: list[Word]) -> bool:
         return re.search(r"\d{10}", text.replace("-", "")) is not None
     if key in ("phone", "fax"):
         return nz.PHONE_RE.search(text) is not None
+    if (
+        key == "member_id"
+        and grid
+        and nz.parse_name(text) is not None
+        and all(w.text[:1].isupper() for w in rest)
+    ):
+        return True  # a card's "Member    JANE DOE" names the member; the harvest reads it as a name
     if key in ("mrn", "member_id", "group", "auth"):
-        return any(c.isdigit() for c in text) and words >= 1 and " ".join(w.text for w in rest).count(" ") < 2
-    if span.label.strength < 0.8 and words < 2:
+        # An id may be printed in groups ("XLK 904 39105"), each group upper-case letters and digits.
+        grouped = re.fullmatch(r"[A-Z0-9]{1,5}(?: [A-Z0-9]{2,6}){1,3}", text) is not None
+        return any(c.isdigit() for c in text) and words >= 1 and (text.count(" ") < 2 or grouped)
+    if key == "payer" and looks_like_payer(text):
+        return True  # "Insurance   Lakeshore Health Plan"
+    if span.label.strength < 0.8 and words < 2 and not grid:
         return False
     if key == "specialty":  # "Specialty Referral" is a form title, "Specialty Cardiology" a value
         return is_specialty(text)
@@ -79,6 +104,71 @@ def _label_ok_without_colon(span: LabelSpan, rest: list[Word]) -> bool:
         )
         and rest[0].text[:1].isalnum()
     )
+
+
+def _opens_label(cell: Cell) -> bool:
+    """Does this cell start with a label? A lone one-letter word without a colon ("F", "M", "P") is a value
+    (a sex, a choice) even though the lexicon also knows it as an abbreviated label."""
+    if not starts_with_label(cell):
+        return False
+    span = cell.labels[0]
+    return not (len(cell.words) == 1 and not span.colon and len(cell.words[0].text.strip(".")) <= 1)
+
+
+def _row_person_role(line: Line, cell: Cell, k: int = 0) -> str | None:
+    """The provider a row is about: a "Referred by:" / "Referred to:" name label in a cell left of `cell`, or
+    opening `cell` before its label number `k` ("Provider: Ann Lee, MD   Location: Oak Clinic" in one run)."""
+    for c in line.cells:
+        for i, sp in enumerate(c.labels):
+            if c is cell and i >= k:
+                return None
+            if sp.label.key == "name" and sp.label.role in (REFERRING, REFERRED_TO) and sp.start == 0:
+                return sp.label.role
+        if c is cell:
+            return None
+    return None
+
+
+def _caption_value(layout: PageLayout, li: int, cell: Cell) -> tuple[int, Cell] | None:
+    """The unlabelled cell right above a caption (within a line and a half), overlapping it horizontally."""
+    if li == 0:
+        return None
+    up = layout.lines[li - 1]
+    if layout.lines[li].y0 - up.y1 > 1.5 * layout.line_height or any(c.labels for c in up.cells):
+        return None
+    best: Cell | None = None
+    best_ov = 0.0
+    for c in up.cells:
+        ov = min(cell.x1 + 20, c.x1) - max(cell.x0 - 20, c.x0)
+        if ov > best_ov:
+            best, best_ov = c, ov
+    return (li - 1, best) if best is not None else None
+
+
+def _grid_value(
+    line: Line, cell: Cell, span: LabelSpan, header_row: bool, layout: PageLayout | None = None
+) -> bool:
+    """A label alone in its cell with an unlabelled value cell right of it (or, for values that validate by
+    shape, right under it) that validates for the label."""
+    rc = right_cell(line, cell)
+    if span.start != 0:
+        return False
+    if (rc is None or header_row) and layout is not None and span.label.key in _SHAPED_KEYS:
+        # In a caption row ("Date | Appointment Needed" over "11/9/2026 | [X] Routine") each caption's value
+        # is under it.
+        # "Department" over "Rheumatology": a stacked form cell; the value under it must validate.
+        below = cell_below(layout, cell.line, cell.x0 - 2, max(cell.x1, cell.x0 + 40), max_lines=1)
+        if below is None or _opens_label(below[1]) or is_section_header(below[1]):
+            return False
+        return _label_ok_without_colon(span, list(below[1].words), grid=True)
+    if rc is None or header_row or _opens_label(rc) or is_section_header(rc):
+        return False
+    return _label_ok_without_colon(span, list(rc.words), grid=True)
+
+
+# Keys whose values validate by their own shape (a specialty list, a date, a checksum, a phone number).
+# A birth date, a sex word and a capitalised personal name validate too ("Client" over "Lionel Brandt").
+_SHAPED_KEYS = frozenset({"specialty", "npi", "phone", "fax", "date", "dob", "subscriber_dob", "sex", "name"})
 
 
 def _wrapped(layout: PageLayout, line: Line) -> bool:
@@ -117,10 +207,82 @@ def _org_wrap(layout: PageLayout, li: int, vwords: list[Word]) -> list[Word]:
         return []
     text = cell.text
     if vwords[0].text[:1].isdigit():
-        ok = nz.parse_city_state_zip(text) is not None
+        ok = nz.parse_city_state_zip(text) is not None or _zip_after_state(vwords, text)
     else:  # a specialty under a practice name ("Lakeview Rheumatology" / "Rheumatology") is another field
         ok = looks_like_org(text) and not is_specialty(text)
     return list(cell.words) if ok and ":" not in text else []
+
+
+def _valued_label_header(layout: PageLayout, sec: Section) -> bool:
+    """Is this section's header cell a known field label that carries its own value?"""
+    line = layout.lines[sec.line]
+    cell = next((c for c in line.cells if abs(c.x0 - sec.x0) < 1), None)
+    if cell is None or not cell.labels or cell.labels[0].start != 0 or cell.labels[0].label.key == "unknown":
+        return False
+    if cell.labels[0].end < len(cell.words):
+        return True
+    rc = right_cell(line, cell)
+    if rc is not None and cell_is_label_only(rc) and not is_section_header(rc):
+        # A caption row ("Guarantor | Pt Relationship to Subscriber" over "Mary Lewis | Child"): the header
+        # word captions the value under it as its neighbours caption theirs.
+        below = cell_below(layout, sec.line, cell.x0 - 2, max(cell.x1, cell.x0 + 40), max_lines=1)
+        return below is not None and not below[1].labels and not is_section_header(below[1])
+    return rc is not None and not rc.labels
+
+
+def _right_aligned_below(layout: PageLayout, li: int, vcell: Cell, label_x1: float) -> list[tuple[int, Cell]]:
+    """The next line's lone cell flush with a right-aligned value ("Residence      12 Oak St" /
+    "            Austin, TX 78701"): forms that align values to the right edge wrap them there too."""
+    nxt = li + 1
+    if nxt >= len(layout.lines) or layout.lines[nxt].y0 - layout.lines[li].y1 > 0.8 * layout.line_height:
+        return []
+    cells = [c for c in layout.lines[nxt].cells if c.x1 > label_x1]
+    if len(cells) != 1 or abs(cells[0].x1 - vcell.x1) > 3 or cells[0].x0 <= label_x1 + 6 or cells[0].labels:
+        return []
+    return [(nxt, cells[0])]
+
+
+def _mid_sentence(layout: PageLayout, li: int, cell: Cell) -> bool:
+    """Does this cell go on with a sentence wrapped from the line above (same margin, a full-width line not
+    ending a sentence or a label)? A colon-less label word there is prose ("Tried two" / "medications ...")."""
+    if li == 0 or cell is not layout.lines[li].cells[0]:
+        return False
+    prev = layout.lines[li - 1]
+    if (
+        len(prev.cells) != 1
+        or abs(prev.cells[0].x0 - cell.x0) > 3
+        or layout.lines[li].y0 - prev.y1 > 0.8 * layout.line_height
+        or not _wrapped(layout, prev)
+    ):
+        return False
+    last = prev.cells[0].words[-1].text
+    # The sentence goes on: the line above ends in a lower-case word and this one starts in lower case.
+    return (
+        len(prev.cells[0].words) >= 6
+        and re.fullmatch(r"[a-z][a-z'\-]*,?", last) is not None
+        and cell.words[0].text[:1].islower()
+    )
+
+
+def _margin_wrap(layout: PageLayout, li: int, vcell: Cell) -> float | None:
+    """The line's left margin when `vcell` ends a full-width line that starts further left and the next line
+    is one cell starting at that margin (the text of the last field wrapped); None otherwise."""
+    line = layout.lines[li]
+    margin = line.cells[0].x0
+    if vcell is not line.cells[-1] or margin >= vcell.x0 - 6 or li + 1 >= len(layout.lines):
+        return None
+    nxt = layout.lines[li + 1]
+    if len(nxt.cells) != 1 or abs(nxt.cells[0].x0 - margin) > 6 or not _wrapped(layout, line):
+        return None
+    return margin
+
+
+def _zip_after_state(vwords: list[Word], text: str) -> bool:
+    """A lone ZIP wrapped under an address whose line ended at the state ("12 Oak St, Albany, NY" / "12224")."""
+    before = " ".join(w.text for w in vwords).strip()
+    return bool(re.fullmatch(r"\d{5}(?:-\d{4})?", text.strip())) and bool(
+        re.search(r",\s*[A-Z]{2}\.?,?$", before)
+    )
 
 
 def _continuation(
@@ -162,17 +324,41 @@ def harvest_labels(layout: PageLayout) -> list[Candidate]:
     for li, line in enumerate(layout.lines):
         if li in table_headers:
             continue
-        header_row = len(line.cells) >= 2 and all(cell_is_label_only(c) for c in line.cells)
+        header_row = len(line.cells) >= 2 and all(
+            cell_is_label_only(c) and _opens_label(c) for c in line.cells
+        )
         for cell in line.cells:
             for k, span in enumerate(cell.labels):
                 rest = value_words(cell, span)
-                if span.label.key == "unknown" or not _label_ok_without_colon(span, rest):
+                if span.label.key == "unknown":
+                    continue
+                if not span.colon and _mid_sentence(layout, li, cell):
+                    continue  # "... Tried two" / "medications without adequate response.": prose, no label
+                if not _label_ok_without_colon(span, rest) and not (
+                    not rest
+                    and k == len(cell.labels) - 1
+                    and _grid_value(line, cell, span, header_row, layout)
+                ):
                     continue
                 lab = span.label
                 sec = layout.section_at(li, cell.x0)
+                if (
+                    sec is not None
+                    and sec.role == OTHER
+                    and (sec.line == li or lab.key in ("relationship", "subscriber_dob"))
+                    and _valued_label_header(layout, sec)
+                ):
+                    # "Guarantor   Desmond Amadi" is a field with its value (the subscriber), not a header
+                    # closing the patient's region; its relationship and DOB lines are the subscriber's too.
+                    sec = layout.section_at(sec.line - 1, cell.x0) if sec.line > 0 else None
                 role, role_src = resolve_role(lab.key, lab.role, sec.role if sec else None)
                 if role_src == "section" and sec is not None and sec.source == "letterhead":
                     role_src = "letterhead"
+                if sec is None and lab.role is None and role_src in ("default", "guess", "none"):
+                    # "Referred by: Dr. X    Office ph: ..." - a role-less label on a person's row is theirs.
+                    owner = _row_person_role(line, cell, k)
+                    if owner is not None and lab.key in ROLE_KEYS[owner]:
+                        role, role_src = owner, "section"
                 method = "inline"
                 vwords = rest
                 vline, vcell = li, cell
@@ -180,7 +366,7 @@ def harvest_labels(layout: PageLayout) -> list[Candidate]:
                     rc = right_cell(line, cell)
                     if (
                         rc is not None
-                        and not starts_with_label(rc)
+                        and not _opens_label(rc)
                         and not header_row
                         and not is_section_header(rc)
                     ):
@@ -203,6 +389,11 @@ def harvest_labels(layout: PageLayout) -> list[Candidate]:
                             vline, vcell = below
                             vwords, method = list(vcell.words), "table" if header_row else "below"
                             used_below.add(id(vcell))
+                        elif header_row and (above := _caption_value(layout, li, cell)) is not None:
+                            # A caption row under a signature line ("Ordering Clinician | Date" below
+                            # "Ann Lee, MD | 10/22/2026"): each caption names the value above it.
+                            vline, vcell = above
+                            vwords, method = list(vcell.words), "below"
                 if not vwords:
                     continue
                 if lab.key == "urgency" and method in ("right", "below"):
@@ -214,7 +405,15 @@ def harvest_labels(layout: PageLayout) -> list[Candidate]:
                     # An inline value may wrap back to the label's margin only if its line ran full width.
                     wrap_x = vcell.x0 if method == "inline" and vcell.x0 < vwords[0].x0 - 6 else None
                     col_x = cell.x0 if method in ("inline", "right") else vcell.x0
-                    more = _continuation(layout, vline, (vcell.x0, vwords[0].x0), 12, wrap_x, col_x)
+                    xs: tuple[float, ...] = (vcell.x0, vwords[0].x0)
+                    margin = _margin_wrap(layout, vline, vcell) if method == "inline" else None
+                    if margin is not None and lab.key in MULTILINE_KEYS:
+                        # "Priority: Routine | Reason: ... predominantly" / "inattentive type": a field
+                        # late on a full-width line wraps back to the line's own margin.
+                        xs, wrap_x, col_x = (*xs, margin), margin, margin
+                    more = _continuation(layout, vline, xs, 12, wrap_x, col_x)
+                    if lab.key == "address" and not more and method == "right":
+                        more = _right_aligned_below(layout, vline, vcell, cell.x1)
                     if lab.key == "address":
                         more = [
                             m
@@ -222,6 +421,7 @@ def harvest_labels(layout: PageLayout) -> list[Candidate]:
                             if nz.parse_city_state_zip(m[1].text)
                             or re.search(r"\b[A-Z]{2}\.?\s+\d{5}(?:-\d{4})?$", m[1].text.strip())
                             or re.match(r"(?i)(apt|suite|ste|unit|#|bldg|floor|fl)\b", m[1].text)
+                            or _zip_after_state(vwords, m[1].text)
                         ]
                         if more:
                             sources = [
@@ -287,8 +487,15 @@ def _blocks(layout: PageLayout) -> list[Candidate]:
             src = Source(pno, list(cell.words), "block", 0.6, "section")
             if text.endswith(":"):
                 continue
-            if not got_name and nz.parse_name(text) is not None and not any(ch.isdigit() for ch in text):
-                cands = emit(sec.role, "name", src)
+            name_words = _before_id(list(cell.words))
+            name_text = nz.clean(" ".join(w.text for w in name_words))
+            if (
+                not got_name
+                and name_words
+                and nz.parse_name(name_text) is not None
+                and not any(ch.isdigit() for ch in name_text)
+            ):
+                cands = emit(sec.role, "name", Source(pno, name_words, "block", 0.6, "section"))
                 if cands and all(
                     c.path.endswith(("first_name", "last_name", "middle_name", "credentials", "suffix"))
                     for c in cands
@@ -314,6 +521,19 @@ def _blocks(layout: PageLayout) -> list[Candidate]:
                     emit(sec.role, "organization", Source(pno, list(cell.words), "block", 0.4, "section"))
                 )
     return out
+
+
+def _before_id(words: list[Word]) -> list[Word]:
+    """ "Lyle Szymanski, PA-C NPI 1702094636": a signature block's name line often carries the NPI (or a
+    phone) after the name; the name is the words before it."""
+    for i, w in enumerate(words):
+        if (
+            i > 0
+            and re.match(r"(?i)^(npi|dea|lic|license|tel|ph|phone|p|fax|f)\b[:#.]?", w.text)
+            and (any(ch.isdigit() for x in words[i:] for ch in x.text))
+        ):
+            return words[:i]
+    return words
 
 
 def _continuation_in_column(layout: PageLayout, sec: object) -> list[tuple[int, Cell]]:

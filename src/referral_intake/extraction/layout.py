@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 import statistics
+import unicodedata
 from dataclasses import dataclass, field
 
 from referral_intake.extraction.lexicon import (
@@ -19,7 +20,9 @@ from referral_intake.extraction.lexicon import (
     ROLE_KEYS,
     Label,
     label_table,
+    looks_like_payer,
     norm_label,
+    ocr_label,
     section_table,
 )
 from referral_intake.reading.model import Page, Word
@@ -30,6 +33,7 @@ class Cell:
     words: list[Word]
     line: int  # index of its line on the page
     labels: list[LabelSpan] = field(default_factory=list)
+    ocr: bool = False  # words read from an image: labels may be misspelt (see `find_labels`)
 
     @property
     def text(self) -> str:
@@ -147,7 +151,17 @@ def _merge_boxes(words: list[Word]) -> list[Word]:
 _GLUED = (
     re.compile(r"^(.*?[\d)a-z.,])((?:[A-Z][a-z]+|ID|NPI|DOB|MRN|DX|CPT|ICD)#?:.*)$"),
     re.compile(r"^(\[[^\]]?\]|\([xX ]?\)|[☐☒☑□■])(\w.*)$"),
+    # A value glued after the colon ("Name:Jane", "......:Gerald"); not a time ("13:46") nor a URL.
+    re.compile(r"^([A-Za-z.#)\u2026]*[A-Za-z.#)\u2026]:)([A-Za-z(\d].*)$"),
 )
+
+
+def _plain(w: Word) -> Word:
+    """OCR'd text without diacritics: on an English form "Gastroenteroļogy" or "Datę" is a fax speck."""
+    if w.text.isascii():
+        return w
+    text = "".join(ch for ch in unicodedata.normalize("NFKD", w.text) if not unicodedata.combining(ch))
+    return Word(text, w.x0, w.y0, w.x1, w.y1, w.confidence, w.block, w.line) if text.strip() else w
 
 
 def _unglue(w: Word) -> list[Word]:
@@ -162,30 +176,124 @@ def _unglue(w: Word) -> list[Word]:
     return [w]
 
 
+@dataclass(slots=True)
+class _Unit:
+    """Words that stay together while lines are built: one OCR text line, or one text-layer word.
+
+    `c` is the vertical centre with the page's skew taken out, `h` the height the text really has (an OCR
+    box around a tilted line is taller than its letters by the tilt across its width).
+    """
+
+    words: list[Word]
+    x0: float
+    x1: float
+    c: float
+    h: float
+
+
+def _units(words: list[Word], ocr: bool) -> list[_Unit]:
+    groups: list[list[Word]] = []
+    if ocr:
+        # The OCR engine found each text line as one region: its words are one line whatever their boxes say
+        # (split_line gives every word the whole line's height).
+        by_line: dict[tuple[int, int], list[Word]] = {}
+        for w in words:
+            by_line.setdefault((w.block, w.line), []).append(w)
+        groups = list(by_line.values())
+    else:
+        groups = [[w] for w in words]
+    out: list[_Unit] = []
+    for g in groups:
+        g.sort(key=lambda w: w.x0)
+        y0, y1 = min(w.y0 for w in g), max(w.y1 for w in g)
+        out.append(_Unit(g, g[0].x0, max(w.x1 for w in g), (y0 + y1) / 2, max(1.0, y1 - y0)))
+    return out
+
+
+_MAX_SKEW = 0.07  # ~4 degrees: more than a fax machine's feeder lets a page turn
+
+
+def page_skew(units: list[_Unit], width: float) -> float:
+    """Slope (dy/dx) of the text lines of a scanned page, from neighbouring regions on one line; 0 if unclear.
+
+    A faxed page is often turned a degree or two; over a form's width that moves a label's line by most of
+    a line height, enough to pair labels with the values of the line below. Each region is paired with its
+    nearest region to the right that overlaps it vertically and has a similar height; the median slope of
+    those pairs is the page's. (OpenCV's or the reader's deskewing works on the image; here only the
+    words' boxes are left, so the estimate is computed from them.)
+    """
+    slopes: list[float] = []
+    for a in units:
+        best: _Unit | None = None
+        for b in units:
+            if b.x0 <= a.x1 or b.x0 - a.x1 > 0.5 * width or not 0.6 < b.h / a.h < 1.6:
+                continue
+            ov = min(a.c + a.h / 2, b.c + b.h / 2) - max(a.c - a.h / 2, b.c - b.h / 2)
+            if ov >= 0.5 * min(a.h, b.h) and (best is None or b.x0 < best.x0):
+                best = b
+        if best is not None:
+            dx = (best.x0 + best.x1) / 2 - (a.x0 + a.x1) / 2
+            slopes.append((best.c - a.c) / dx)
+    if len(slopes) < 4:
+        return 0.0
+    s = statistics.median(slopes)
+    return s if 0.004 <= abs(s) <= _MAX_SKEW else 0.0
+
+
+def _conflicts(u: _Unit, row: list[_Unit]) -> bool:
+    """Does `u` sit over or under a unit of this row (so it cannot be on the same printed line)?
+
+    A small label printed above its value in a form box ("Home Phone" over "(480) 555-0176") is near
+    enough vertically to look like one line; two pieces of one printed line never overlap horizontally.
+    Overprinted duplicates (fake bold) share their centre and stay together.
+    """
+    for v in row:
+        ov = min(u.x1, v.x1) - max(u.x0, v.x0)
+        if ov > 0.3 * min(u.x1 - u.x0, v.x1 - v.x0) and abs(u.c - v.c) > 0.25 * min(u.h, v.h):
+            return True
+    return False
+
+
 def build_lines(page: Page) -> list[Line]:
     """Cluster words into lines by vertical overlap, then split each line into cells at wide gaps."""
-    words = [u for w in page.words if w.text.strip() for u in _unglue(w)]
+    ocr = page.text_source == "ocr"
+    words = [u for w in page.words if w.text.strip() for u in _unglue(_plain(w) if ocr else w)]
     if not words:
         return []
-    words.sort(key=lambda w: ((w.y0 + w.y1) / 2, w.x0))
-    rows: list[list[Word]] = []
-    row_c = row_h = 0.0
-    for w in words:
-        c = (w.y0 + w.y1) / 2
-        h = max(1.0, w.y1 - w.y0)
-        if rows and abs(c - row_c) <= 0.45 * max(row_h, h):
-            rows[-1].append(w)
-            n = len(rows[-1])
-            row_c += (c - row_c) / n
-            row_h = max(row_h, h)
+    units = _units(words, ocr)
+    slope = page_skew(units, page.width) if page.text_source == "ocr" else 0.0
+    if slope:
+        mid = page.width / 2
+        for u in units:
+            u.c -= slope * ((u.x0 + u.x1) / 2 - mid)
+            u.h = max(0.5 * u.h, u.h - abs(slope) * (u.x1 - u.x0))
+    units.sort(key=lambda u: (u.c, u.x0))
+    rows: list[list[_Unit]] = []
+    centres: list[float] = []
+    heights: list[float] = []
+    for u in units:
+        pick = -1
+        for k in range(len(rows) - 1, max(-1, len(rows) - 4), -1):
+            near = abs(u.c - centres[k]) <= 0.45 * max(heights[k], u.h) and not _conflicts(u, rows[k])
+            if near and (pick < 0 or abs(u.c - centres[k]) < abs(u.c - centres[pick])):
+                pick = k
+        if pick < 0:
+            rows.append([u])
+            centres.append(u.c)
+            heights.append(u.h)
         else:
-            rows.append([w])
-            row_c, row_h = c, h
+            rows[pick].append(u)
+            centres[pick] += (u.c - centres[pick]) / len(rows[pick])
+            heights[pick] = max(heights[pick], u.h)
+    order = sorted(range(len(rows)), key=lambda k: centres[k])
     lines: list[Line] = []
-    for row in rows:
-        row.sort(key=lambda w: w.x0)
-        row = _merge_boxes(row)
-        h = statistics.median(max(1.0, w.y1 - w.y0) for w in row)
+    for k in order:
+        units_k = sorted(rows[k], key=lambda u: u.x0)
+        row = _merge_boxes([w for u in units_k for w in u.words])
+        if page.text_source == "ocr":
+            h = statistics.median(u.h for u in units_k)
+        else:
+            h = statistics.median(max(1.0, w.y1 - w.y0) for w in row)
         cells: list[list[Word]] = [[row[0]]]
         for prev, w in itertools.pairwise(row):
             gap = w.x0 - prev.x1
@@ -201,9 +309,9 @@ def build_lines(page: Page) -> list[Line]:
         idx = len(lines)
         lines.append(
             Line(
-                [Cell(c, idx) for c in cells],
-                min(w.y0 for w in row),
-                max(w.y1 for w in row),
+                [Cell(c, idx, ocr=page.text_source == "ocr") for c in cells],
+                min(u.c - u.h / 2 for u in units_k),
+                max(u.c + u.h / 2 for u in units_k),
             )
         )
     return lines
@@ -216,8 +324,21 @@ def _strip_colon(text: str) -> tuple[str, bool]:
 
 
 def find_labels(cell: Cell) -> list[LabelSpan]:
-    """Label spans in a cell: phrases ending in a colon anywhere, or a label opening the cell."""
+    """Label spans in a cell: phrases ending in a colon anywhere, or a label opening the cell.
+
+    In words read from an image (`cell.ocr`) a label may be misspelt by a letter or two and its colon read
+    as a semicolon ("Birth Date;"); see `lexicon.ocr_label`.
+    """
     table = label_table()
+    ocr = cell.ocr
+
+    def lookup(words: list[str]) -> Label | None:
+        text = " ".join(words)
+        lab = table.get(norm_label(text))
+        if lab is None and ocr:
+            lab = table.get(ocr_label(text))
+        return lab
+
     toks = [w.text for w in cell.words]
     gaps = sorted(b.x0 - a.x1 for a, b in itertools.pairwise(cell.words))
     space = max(1.0, gaps[len(gaps) // 4]) if gaps else 3.0  # a typical space (lower quartile of gaps)
@@ -225,6 +346,9 @@ def find_labels(cell: Cell) -> list[LabelSpan]:
     floor = 0
     for i, tok in enumerate(toks):
         colon = tok.endswith(":") or (i + 1 < len(toks) and toks[i + 1] == ":")
+        if ocr and not colon and tok.endswith(";") and len(tok) > 1:
+            # OCR reads a colon as a semicolon; a value's ";" matters only if a label precedes it.
+            colon = True
         if not colon or tok == ":":
             continue
         best: tuple[int, Label] | None = None
@@ -236,8 +360,7 @@ def find_labels(cell: Cell) -> list[LabelSpan]:
                 lo = j
                 break
         for j in range(lo, i + 1):
-            phrase = norm_label(" ".join(toks[j : i + 1]))
-            lab = table.get(phrase)
+            lab = lookup(toks[j : i + 1])
             if lab is not None:
                 best = (j, lab)
                 break  # the longest phrase wins (j ascending)
@@ -251,8 +374,7 @@ def find_labels(cell: Cell) -> list[LabelSpan]:
     if not spans:
         # A label opening the cell without a colon: the whole cell, or the longest prefix.
         for j in range(min(len(toks), MAX_LABEL_WORDS), 0, -1):
-            phrase = norm_label(" ".join(toks[:j]))
-            lab = table.get(phrase)
+            lab = lookup(toks[:j]) if j == len(toks) or j >= 2 else table.get(norm_label(toks[0]))
             # Without a colon, a label opens a value only when digits follow ("DOB 3/4/55", "NPI 123..."):
             # "State Medicaid" is a plan name, not the label "State".
             if lab is not None and (
@@ -260,6 +382,8 @@ def find_labels(cell: Cell) -> list[LabelSpan]:
                 or lab.strength >= 0.8
                 or j >= 2
                 or any(ch.isdigit() for t in toks[j:] for ch in t)
+                # "Insurance   Lakeshore Health Plan": a general word, but what follows names an insurer.
+                or (lab.key == "payer" and j < len(toks) and looks_like_payer(" ".join(toks[j:])))
             ):
                 spans.insert(0, LabelSpan(lab, 0, j, len(toks), False))
                 break
@@ -295,7 +419,10 @@ def _looks_like_value(toks: list[str]) -> bool:
 
 def is_section_header(cell: Cell) -> str | None:
     text, _ = _strip_colon(cell.text)
-    return section_table().get(norm_label(text))
+    role = section_table().get(norm_label(text))
+    if role is None and cell.ocr:
+        role = section_table().get(ocr_label(text))
+    return role
 
 
 def analyze(page: Page) -> PageLayout:

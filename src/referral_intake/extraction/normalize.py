@@ -14,6 +14,8 @@ import phonenumbers
 from nameparser import HumanName
 from nameparser.config import Constants
 
+from referral_intake.extraction.lexicon import ocr_closest
+
 # nameparser's default titles and suffixes hold real surnames ("King", "Cap", "Major"); titles and
 # credentials are removed here before it runs, so it only needs the generational suffixes.
 _NAME_CONSTANTS = Constants(
@@ -112,8 +114,90 @@ MONTHS = {
 
 
 def clean(text: str) -> str:
-    """Collapse whitespace and strip separators that labels leave behind."""
-    return re.sub(r"\s+", " ", text).strip(" \t:;,|_")
+    """Collapse whitespace and strip separators that labels leave behind (dot leaders: "Phone ....: 555")."""
+    t = re.sub(r"\s+", " ", text)
+    t = re.sub(r"^[\s.:;,|_\u2026\u00b7]+", "", t)
+    return t.strip(" \t:;,|_")
+
+
+# Abbreviations whose final period is part of the value ("Main St.", "Acme Inc.", "Apt."); after any other
+# word a period ending a value is sentence punctuation or a fax speck ("Northside Nephrology.").
+_KEEP_PERIOD = frozenset(
+    ["st", "ave", "av", "blvd", "rd", "dr", "ln", "ct", "pl", "pkwy", "hwy", "cir", "ter", "trl", "sq", "ste",
+     "apt", "bldg", "fl", "rm", "inc", "corp", "co", "ltd", "llc", "pllc", "pc", "assoc", "assn", "bros", "jr",
+     "sr", "md", "do", "dds", "phd", "mt", "ft", "hosp", "ctr", "dept", "univ", "intl", "natl", "svcs", "med"]
+)  # fmt: skip
+
+
+def drop_final_period(text: str) -> str:
+    """ "Lakeshore Health Plan." -> "Lakeshore Health Plan"; "Acme Inc." and "J." keep their period."""
+    t = clean(text).rstrip(";,")
+    if not t.endswith(".") or t.endswith(".."):
+        return t.rstrip(".") if t.endswith("..") else t
+    last = t[:-1].rsplit(" ", 1)[-1]
+    if len(last) == 1 or "." in last or last.lower() in _KEEP_PERIOD:
+        return t  # an initial ("J."), a dotted abbreviation ("P.C."), a known abbreviation
+    return t[:-1]
+
+
+# ---------------------------------------------------------------- OCR slips
+
+# What a fax + OCR reads in place of a digit, and of a letter. Used only as a second try, when the words as
+# read fail a parser or validator and the repaired text passes it (a date, a Luhn-checked NPI, a phone).
+_DIGIT_FOR = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "U": "0", "l": "1", "I": "1", "i": "1",
+                            "|": "1", "!": "1", "L": "1", "j": "1", "S": "5", "s": "5", "B": "8", "Z": "2",
+                            "z": "2", "G": "6", "b": "6", "g": "9", "q": "9", "T": "7"})  # fmt: skip
+_LETTER_FOR = str.maketrans({"0": "o", "1": "l", "5": "s", "8": "B", "6": "b", "|": "l", "!": "l"})
+_PIECE = re.compile(r"[0-9A-Za-z|!]+")
+
+
+def ocr_digits(text: str) -> str:
+    """ "2l8-555-O124" -> "218-555-0124": in runs of mostly digits, letters OCR reads for digits are put back.
+
+    A run is a word's letters and digits between separators; it is repaired when at least two thirds of it
+    are digits, so words ("Suite", "MD") never change. Commas between digit groups become dots
+    ("512.555,0169").
+    """
+    out: list[str] = []
+    for tok in text.split(" "):
+        digits = sum(c.isdigit() for c in tok)
+        alnum = sum(c.isalnum() or c in "|!" for c in tok)
+        if digits >= 2 and digits * 3 >= 2 * alnum:
+            tok = re.sub(r"(?<=\d),(?=\d)", ".", tok.translate(_DIGIT_FOR))
+        out.append(tok)
+    return " ".join(out)
+
+
+def ocr_date_text(text: str) -> str:
+    """ "26-0ct-2026" -> "26-oct-2026", "O3/O6/1965" -> "03/06/1965": each piece of a date repaired toward
+    what it mostly is (a month name's letters, or digits)."""
+
+    def fix(m: re.Match[str]) -> str:
+        piece = m.group(0)
+        digits = sum(c.isdigit() for c in piece)
+        if digits and digits < len(piece) and len(piece) >= 3 and digits * 2 < len(piece):
+            return piece.translate(_LETTER_FOR)  # a month name with a digit in it
+        if digits and digits < len(piece):
+            return piece.translate(_DIGIT_FOR)
+        return piece
+
+    return _PIECE.sub(fix, text)
+
+
+def ocr_repair_words(text: str, vocabulary: frozenset[str], edit_len: int = 6) -> tuple[str, bool]:
+    """Words of an OCR'd value put back to the vocabulary word they misread ("Stonebridge Cardlology" ->
+    "Stonebridge Cardiology"); the flag says whether anything changed. Case follows the word as read."""
+    out: list[str] = []
+    changed = False
+    for tok in text.split(" "):
+        core = tok.strip(".,;:()")
+        fix = ocr_closest(core, vocabulary, edit_len) if core else None
+        if fix is not None:
+            fix = fix.upper() if core.isupper() else fix.capitalize() if core[:1].isupper() else fix
+            tok = tok.replace(core, fix)
+            changed = True
+        out.append(tok)
+    return " ".join(out), changed
 
 
 # ---------------------------------------------------------------- names
@@ -277,6 +361,9 @@ _SEX = {
     "f": "F", "female": "F", "woman": "F", "fem": "F", "m": "M", "male": "M", "man": "M",
     "x": "X", "non-binary": "X", "nonbinary": "X", "other": "X", "nb": "X",
     "u": "U", "unknown": "U", "unk": "U", "not specified": "U", "undisclosed": "U",
+    "lady": "F", "gentleman": "M", "girl": "F", "boy": "M", "non binary": "X", "intersex": "X",
+    # Courtesy titles, as prose uses them of the patient ("Mrs. Jane Doe, DOB ...").
+    "mr": "M", "mrs": "F", "ms": "F", "miss": "F",
 }  # fmt: skip
 
 
@@ -316,7 +403,7 @@ def parse_state(text: str) -> str | None:
 
 
 def parse_zip(text: str) -> str | None:
-    m = re.fullmatch(r"(\d{5})(?:\s*-\s*\d{4})?", clean(text))
+    m = re.fullmatch(r"(\d{5})(?:\s*-\s*\d{4})?", clean(text).rstrip("."))
     return m.group(1) if m else None
 
 
@@ -358,15 +445,17 @@ def parse_address(text: str) -> ParsedAddress | None:
     line1: list[str] = []
     line2: list[str] = []
     city: list[str] = []
+    state_words: list[str] = []
     state = zip_ = None
     for tok, tag in tagged:
-        tok_c = tok.strip(",")
+        tok_c = tok.strip(",;")
         if not tok_c:
             continue
         if tag == "PlaceName":
             city.append(tok_c)
         elif tag == "StateName":
-            state = parse_state(tok_c) or state
+            state_words.append(tok_c)  # "North Dakota" comes as two tokens
+            state = parse_state(" ".join(state_words)) or parse_state(tok_c) or state
         elif tag == "ZipCode":
             zip_ = parse_zip(tok_c)
         elif tag in _LINE2_TAGS:
@@ -378,8 +467,8 @@ def parse_address(text: str) -> ParsedAddress | None:
     if not (line1 or city):
         return None
     return ParsedAddress(
-        " ".join(line1) or None,
-        " ".join(line2) or None,
+        drop_final_period(" ".join(line1)) or None,
+        drop_final_period(" ".join(line2)) or None,
         " ".join(city).rstrip(".") or None,
         state,
         zip_,

@@ -11,7 +11,18 @@ from referral_intake.extraction import normalize as nz
 from referral_intake.extraction import validate as va
 from referral_intake.extraction.candidates import Candidate, Source, diagnosis_codes, emit
 from referral_intake.extraction.layout import PageLayout
-from referral_intake.extraction.lexicon import INSURANCE, PATIENT, REFERRAL, REFERRED_TO, REFERRING, is_payer
+from referral_intake.extraction.lexicon import (
+    INSURANCE,
+    PATIENT,
+    REFERRAL,
+    REFERRED_TO,
+    REFERRING,
+    is_payer,
+    is_specialty,
+    looks_like_payer,
+    label_table,
+    norm_label,
+)
 from referral_intake.reading.model import Word
 
 
@@ -55,7 +66,10 @@ def flatten(layout: PageLayout) -> FlatText:
 
 _NAME = r"((?:[A-Z][A-Za-z'\-]*\.?\s){1,3}[A-Z][A-Za-z'\-]+(?:,?\s(?:Jr|Sr|II|III|IV)\.?)?)"
 _TITLE = r"(?:(?:Mr|Mrs|Ms|Miss|Mx)\.?\s+)"
-_DATE = r"(\d{1,2}[/\-.]\d{1,2}[/\-.]\d{2,4}|\d{4}-\d{2}-\d{2}|[A-Z][a-z]{2,8}\.?\s\d{1,2},?\s\d{4})"
+_DATE = (
+    r"(\d{1,2}[/\-.]\d{1,2}[/\-.]\d{2,4}|\d{4}-\d{2}-\d{2}|[A-Z][a-z]{2,8}\.?\s\d{1,2},?\s\d{4}"
+    r"|\d{1,2}[\s\-/][A-Za-z]{3,9}\.?[\s\-/]\d{4})"  # "28-Jun-1940", "3 March 1961"
+)
 PROSE_PATIENT = [
     re.compile(
         r"(?:referring|refer|seeing|see|evaluate|evaluation of|consult(?:ation)? (?:for|on)|sending|regarding|"
@@ -71,6 +85,14 @@ PROSE_PATIENT = [
 PROSE_AGE_SEX = re.compile(
     r"\b" + _TITLE + "?" + _NAME + r",? (?:is )?an? \d{1,3}[- ]year[- ]old (male|female|man|woman|boy|girl)\b"
 )
+# "He can be reached at (480) 555-0162", "the patient's cell is 555-..." in a letter: the patient's own phone.
+PROSE_PHONE = re.compile(
+    r"(?i)\b(?:(?:he|she|they|the patient|patient|pt)\s+(?:can|may|could|should)\s+be\s+(?:reached|contacted|called)"
+    r"|(?:the patient'?s|patient'?s|his|her|their)\s+(?:best\s+)?(?:phone|cell|mobile|home phone|number|"
+    r"phone number|contact number)\s+is)\s+(?:at\s+|on\s+)?"
+    r"((?:\+?1[\s.\-]?)?\(?\d{3}\)?[\s.\-]?\d{3}[\s.\-]?\d{4})\b"
+)
+_SEX_TITLE = re.compile(r"\b(Mr|Mrs|Ms|Miss)\.?\s*$")
 DEAR = re.compile(r"\bDear\s+(?:Dr\.?|Doctor)\s+" + _NAME.replace("{1,3}", "{0,3}") + r"\s*[,:]")
 BAND = re.compile(
     r"^\s*([A-Z][A-Za-z'\-]+(?:[ \-][A-Z][A-Za-z'\-]+)?),\s?([A-Z][A-Za-z'\-]+(?:\s[A-Z]\.?)?)\s*$"
@@ -90,6 +112,7 @@ def harvest_patterns(layout: PageLayout) -> list[Candidate]:
     out += _letter_people(layout, pno)
     out += _letterhead(layout, pno)
     out += _misc(layout, flat, pno)
+    out += _contact_pairs(layout, pno)
     if layout.page.kind == "insurance_card":
         out += _card(layout, pno)
     return out
@@ -106,8 +129,14 @@ def _prose(layout: PageLayout, flat: FlatText, pno: int) -> list[Candidate]:
         for m in pat.finditer(text):
             out += emit(PATIENT, "name", _src(flat, pno, m, 1, "prose", 0.75))
             out += emit(PATIENT, "dob", _src(flat, pno, m, 2, "prose", 0.8))
+            title = _SEX_TITLE.search(text, 0, m.start(1))
+            if title is not None:  # "Mrs. Jane Doe, DOB ...": the courtesy title suggests the patient's sex
+                words = flat.words(title.start(1), title.end(1))
+                out += emit(PATIENT, "sex", Source(pno, words, "prose", 0.5, "guess"))
     for m in PROSE_AGE_SEX.finditer(text):
         out += emit(PATIENT, "name", _src(flat, pno, m, 1, "prose", 0.55))
+    for m in PROSE_PHONE.finditer(text):
+        out += emit(PATIENT, "phone", _src(flat, pno, m, 1, "prose", 0.6))
     for m in NPI_ANY.finditer(text):
         # The NPI's owner is whichever section it sits in; outside any section it is the sender's.
         words = flat.words(m.start(1), m.end(1))
@@ -127,22 +156,41 @@ def _prose(layout: PageLayout, flat: FlatText, pno: int) -> list[Candidate]:
     return out
 
 
+_BANNER_ID = re.compile(r"(?i)\b(DOB|D\.O\.B|MRN|Born|Date of Birth|Patient)\b")
+
+
 def _band(layout: PageLayout, pno: int) -> list[Candidate]:
     """ "LAST, FIRST" in a line that also carries a DOB or MRN: the patient banner of an EHR printout."""
     out: list[Candidate] = []
-    for line in layout.lines[:12] + layout.lines[-4:]:
-        text = line.text
-        if not re.search(r"(?i)\b(DOB|D\.O\.B|MRN|Born|Date of Birth|Patient)\b", text):
+    n_lines = len(layout.lines)
+    picked = sorted(set(range(min(12, n_lines))) | set(range(max(0, n_lines - 4), n_lines)))
+    for li in picked:
+        line = layout.lines[li]
+        # The banner's identifiers may sit on the line under (or over) the name: "DOE, JANE" / "DOB: ... MRN: ...".
+        near = " ".join(layout.lines[j].text for j in (li - 1, li, li + 1) if 0 <= j < n_lines)
+        if not re.search(_BANNER_ID, line.text) and not (
+            len(line.cells[0].words) <= 5 and not line.cells[0].labels and re.search(_BANNER_ID, near)
+        ):
             continue
         for cell in line.cells:
             t = cell.text
-            lab_end = cell.labels[0].end if cell.labels and cell.labels[0].start == 0 else 0
+            lab = cell.labels[0] if cell.labels and cell.labels[0].start == 0 else None
+            if lab is not None and lab.label.role not in (None, PATIENT):
+                continue  # "PCP: Szymanski, Lyle PA-C" beside the banner names a provider, not the patient
+            if lab is not None and lab.label.key not in ("name", "unknown"):
+                continue
+            lab_end = lab.end if lab is not None else 0
             words = cell.words[lab_end:]
             cand = " ".join(w.text for w in words)
             head = re.match(
-                r"^([A-Z][A-Za-z'\-]+(?:[ \-][A-Z][A-Za-z'\-]+){0,2},\s?[A-Z][A-Za-z'\-]+(?:\s[A-Z]\.?(?=\s|$))?)",
+                r"^([A-Z][A-Za-z'\-]+(?:[ \-][A-Z][A-Za-z'\-]+){0,2},\s?[A-Z][A-Za-z'\-]+"
+                r"(?:\s(?:[A-Z]\.?|[A-Z][A-Za-z'\-]+)(?=\s|$))?)",
                 cand,
             )
+            if head is not None and len(head.group(1).split(",")[1].split()) == 2:
+                third = head.group(1).split()[-1]
+                if len(third) > 1 and norm_label(third) in label_table():  # "DOE, JANE MRN 123"
+                    head = re.match(r"^(.*?)\s+\S+$", head.group(1))
             if head is not None and nz.parse_state(head.group(1).split(",")[1].split()[0]):
                 head = None  # "Round Rock, TX": a city line, not "LAST, FIRST"
             if head is None or t.count(",") > 2:
@@ -259,19 +307,52 @@ def _urgency(layout: PageLayout, pno: int) -> list[Candidate]:
 
 _PAYER_WORDS = re.compile(
     r"(?i)\b(health|healthcare|blue|cross|shield|aetna|cigna|united|humana|medicare|medicaid|"
-    r"care|insurance|plan|kaiser|anthem|molina|centene|ambetter|wellcare|oscar|tricare)\b"
+    r"care|insurance|plan|kaiser|anthem|molina|centene|ambetter|wellcare|oscar|tricare|mutual|benefits?|"
+    r"assurance|alliance|life|casualty)\b"
 )
 
 
+_PRACTICE_WORDS = re.compile(
+    r"(?i)\b(clinic|practice|physicians?|associates|hospital|primary care|family medicine|internal medicine|"
+    r"medical (center|group)|health (center|system)|pediatrics|md|do|np|pa-c)\b"
+)
+_CARD_COPY = re.compile(r"(?i)\b(copy|card|front|back|page|fax|from|to)\b|:")
+
+
 def _card(layout: PageLayout, pno: int) -> list[Candidate]:
-    """The payer's name on a card is the top line without a label that reads like a payer."""
-    for line in layout.lines[:4]:
+    """A card's payer is its top unlabelled line that reads like a payer (not the copy's title, a fax header or
+    the sender's practice); the line right under it naming a plan type (HMO, PPO, Advantage...) is the plan."""
+    lines = layout.lines[:6]
+    for i, line in enumerate(lines):
         cell = line.cells[0]
-        if cell.labels or any(ch.isdigit() for ch in cell.text):
+        text = cell.text
+        if cell.labels or any(ch.isdigit() for ch in text) or _CARD_COPY.search(text):
             continue
-        if _PAYER_WORDS.search(cell.text):
-            return emit(INSURANCE, "payer", Source(pno, list(cell.words), "card", 0.5, "pattern"))
+        if _PRACTICE_WORDS.search(text) or len(text.split()) > 6:
+            continue
+        nxt = lines[i + 1].cells[0] if i + 1 < len(lines) else None
+        plan = (
+            nxt
+            if nxt is not None
+            and not nxt.labels
+            and _PLAN_LINE.search(nxt.text)
+            and len(nxt.text.split()) <= 6
+            and abs(nxt.x0 - cell.x0) < 8
+            else None
+        )
+        if not (_PAYER_WORDS.search(text) or plan is not None):
+            continue
+        out = emit(INSURANCE, "payer", Source(pno, list(cell.words), "card", 0.5, "pattern"))
+        if out and plan is not None:
+            out += emit(INSURANCE, "plan", Source(pno, list(plan.words), "card", 0.5, "pattern"))
+        return out
     return []
+
+
+_PLAN_LINE = re.compile(
+    r"(?i)\b(hmo|ppo|epo|pos|hdhp|medicare advantage|advantage|medicaid|open access|choice|select|gold|silver|"
+    r"bronze|platinum|essential|premier|plus|complete|marketplace|managed care|supplement|snp)\b"
+)
 
 
 _CLOSING = re.compile(
@@ -287,18 +368,45 @@ def _credentialed(text: str) -> nz.Name | None:
     return name if name is not None and name.credentials else None
 
 
+def _titled(text: str) -> bool:
+    """ "Dr. Dennis Garcia" under a closing: the title stands in for credentials."""
+    return (
+        re.match(r"(?i)(dr|doctor)\.?\s+[A-Z]", text) is not None
+        and len(text.split()) <= 5
+        and not any(ch.isdigit() for ch in text)
+        and nz.parse_name(text) is not None
+    )
+
+
+_ID_LINE = re.compile(
+    r"(?i)^(?:NPI|DEA|License|Lic\.?|State license)\b\s*(?:#|No\.?|Number)?\s*[:#]?\s*[A-Z]{0,2}\d{6,10}\b"
+)
+
+
 def _signature_lines(layout: PageLayout) -> list[int]:
-    """Lines holding a credentialed name within three lines after a closing ("Sincerely,")."""
+    """Lines holding a credentialed name within three lines after a closing ("Sincerely,"), or, without a
+    closing, a credentialed name alone on its line over an "NPI 1234567893" line (a signature block)."""
     out: list[int] = []
     for li, line in enumerate(layout.lines):
-        if not _CLOSING.match(line.cells[0].text):
+        cell0 = line.cells[0]
+        if (
+            li + 1 < len(layout.lines)
+            and not cell0.labels
+            and _credentialed(cell0.text)
+            and _ID_LINE.match(layout.lines[li + 1].cells[0].text)
+            and layout.role_at(li, cell0.x0) not in (PATIENT, INSURANCE, REFERRED_TO)
+            and not any(_CLOSING.match(layout.lines[k].cells[0].text) for k in range(max(0, li - 3), li))
+        ):
+            out.append(li)
+            continue
+        if not _CLOSING.match(cell0.text):
             continue
         for lj in range(li, min(len(layout.lines), li + 4)):
             cell = layout.lines[lj].cells[0]
             text = cell.text
             if lj == li:
                 text = _CLOSING.sub("", text).strip(" ,:")
-            if text and _credentialed(text):
+            if text and (_credentialed(text) or _titled(text)):
                 out.append(lj)
                 break
     return out
@@ -321,9 +429,10 @@ def _letter_people(layout: PageLayout, pno: int) -> list[Candidate]:
             dear.add(m.group(1).split()[-1].lower().strip(",:"))
     if not dear:
         return out
+    signer_lines = set(_signature_lines(layout))
     for li, line in enumerate(layout.lines):
         cell = line.cells[0]
-        if cell.labels or cell.text.lower().startswith("dear"):
+        if cell.labels or cell.text.lower().startswith("dear") or li in signer_lines:
             continue
         name = _credentialed(cell.text)
         if (
@@ -392,13 +501,74 @@ _ORG_WORDS = re.compile(
 )
 
 
+_CARD_KEYS = frozenset({"member_id", "group", "payer_id", "plan", "subscriber"})
+
+
+def _card_like(layout: PageLayout) -> bool:
+    """A page of coverage facts (member id, group, payer id) with no provider label: an insurance card."""
+    spans = [sp for ln in layout.lines for c in ln.cells for sp in c.labels]
+    keys = {sp.label.key for sp in spans}
+    if len(keys & _CARD_KEYS) < 2 or keys & {"npi", "reason", "diagnosis"}:
+        return False
+    # A card's fine print ("PCP copay $25") may read like a provider label; a form's "Referred by:" does not.
+    return layout.page.kind == "insurance_card" or not {sp.label.role for sp in spans if sp.colon} & {
+        REFERRING,
+        REFERRED_TO,
+    }
+
+
+_PHONE_NUM = r"((?:\+?1[\s.\-]?)?\(?\d{3}\)?[\s.\-]?\d{3}[\s.\-]?\d{4})"
+_CONTACT = re.compile(
+    r"(?i)(?<![A-Za-z])(tel(?:ephone)?|phone|ph|p|office|main|direct|fax|fx|f)\.?\s*(?:#|no\.?)?\s*[:.]?\s*"
+    + _PHONE_NUM
+    + r"(?!\d)"
+)
+
+
+def _contact_pairs(layout: PageLayout, pno: int) -> list[Candidate]:
+    """ "Tel 701-555-0106  Fax 478-555-0108", "P: (208) 555-0154 F: (814) 555-0119": a provider block's
+    phone and fax on one line. The label pass reads only the first label of such a run; this reads each
+    number with the word before it, for lines in a provider's section or letterhead."""
+    out: list[Candidate] = []
+    for li, line in enumerate(layout.lines):
+        for cell in line.cells:
+            text = cell.text
+            found = list(_CONTACT.finditer(text))
+            if not found or (
+                len(found) == 1 and label_table().get(norm_label(found[0].group(1))) is not None
+            ):
+                continue  # one number after a known label: the label pass reads it
+            sec = layout.section_at(li, cell.x0)
+            if sec is None or sec.role not in (REFERRING, REFERRED_TO):
+                continue
+            starts = []
+            pos = 0
+            for w in cell.words:
+                starts.append(pos)
+                pos += len(w.text) + 1
+            for m in found:
+                words = [
+                    w
+                    for w, st in zip(cell.words, starts, strict=True)
+                    if st < m.end(2) and st + len(w.text) > m.start(2)
+                ]
+                key = "fax" if m.group(1).lower().startswith("f") else "phone"
+                src = Source(
+                    pno, words, "inline", 0.6, "letterhead" if sec.source == "letterhead" else "section"
+                )
+                out += emit(sec.role, key, src)
+    return out
+
+
 def _letterhead(layout: PageLayout, pno: int) -> list[Candidate]:
     """The sender's block at the top: practice name, street, city line (phones are read by their labels)."""
     out: list[Candidate] = []
-    if layout.letterhead_end >= 0 and is_payer(layout.lines[0].cells[0].text):
+    if layout.letterhead_end >= 0 and looks_like_payer(layout.lines[0].cells[0].text):
         # A payer's letter (an authorization notice): its letterhead names the insurer, not the referrer.
         cell = layout.lines[0].cells[0]
         return emit(INSURANCE, "payer", Source(pno, list(cell.words), "card", 0.5, "pattern"))
+    if _card_like(layout):
+        return out  # a copied insurance card heads its page with the plan, not the sender
     for li in range(layout.letterhead_end + 1):
         for cell in layout.lines[li].cells:
             if cell.labels:
@@ -409,6 +579,10 @@ def _letterhead(layout: PageLayout, pno: int) -> list[Candidate]:
                 # A prescription pad or a solo practice heads its page with the prescriber's own name.
                 out += emit(REFERRING, "name", Source(pno, list(cell.words), "block", 0.55, "letterhead"))
             elif li <= 1 and not any(ch.isdigit() for ch in text) and _ORG_WORDS.search(text):
+                if layout.page.kind == "demographics":
+                    # A face sheet is printed by the registering facility (often a hospital), which need
+                    # not be the referring practice: weak, the referral's own pages say better.
+                    src = Source(pno, list(cell.words), "block", 0.45, "letterhead")
                 out += emit(REFERRING, "organization", src)
             elif nz.parse_city_state_zip(text):
                 out += emit(REFERRING, "csz", src)
@@ -418,12 +592,19 @@ def _letterhead(layout: PageLayout, pno: int) -> list[Candidate]:
 
 
 _AGE_SEX = re.compile(
-    r"(?i)\b\d{1,3}\s?(?:yo|y/o|y\.o\.|-year-old|[- ]year[- ]old|yr old|years old)\s*,?\s*"
-    r"(female|male|F|M)\b"
+    r"(?i)\b\d{1,3}\s?(?:yo|y/o|y\.o\.|-year-old|[- ]year[- ]old|yr old|years old|-yr-old|yr-old)\s*,?\s*"
+    r"(female|male|woman|man|lady|gentleman|girl|boy|F|M)\b"
 )
 _REFERRAL_TO = re.compile(
     r"(?i)\b(?:referral|refer(?:red|ring)?|consult(?:ation)?)\s+(?:him |her |them |patient )?"
     r"to\s+([A-Za-z/ ]{3,40}?)(?=\s*(?:[.,;:|\n(]|for\b|$))"
+)
+# "Referral to Urology: Calculus of kidney, please evaluate and treat." (possibly wrapped) up to the sentence's
+# end, a column gap or the next labelled line ("Dx: N20.0").
+_NEXT_LABEL = r"\n(?=\s*[A-Za-z][\w /#().-]{0,30}:)"
+_ORDER_REASON = re.compile(
+    r"(?i)\b(?:referral|refer(?:red)?|consult(?:ation)?)\s+to\s+([A-Za-z/ ]{3,40}?)\s*:\s+"
+    r"((?:[^.;|\n]|\.(?=\d)|(?!" + _NEXT_LABEL + r")\n){3,200}?)\s*(?:\.(?=\s|$)|;|\||" + _NEXT_LABEL + r"|$)"
 )
 # "This is an urgent referral", "STAT referral: please see...", "routine follow-up is appropriate"; one space
 # apart, so an options row's last word ("... Urgent  STAT") and the next field's label ("Referral Reason") do not.
@@ -434,32 +615,82 @@ _URGENCY_PROSE = re.compile(
 _SIGNED_ON = re.compile(r"(?i)\bsigned\s+(?:by\s+)?(.+?)\s+on\s+(.+)$")
 
 
+# "Please see Jane Roe (DOB ...) in your Endocrinology clinic for poorly controlled diabetes." and "could you
+# see a 26-year-old man from my panel for shoulder pain.": the request names the patient, then the reason.
+_SEE_WHOM = (
+    r"(?:him|her|them|the patient|this patient|our (?:mutual )?patient|my patient|"
+    r"an? \d{1,3}[- ]year[- ]old\b[^.;|]{0,50}?|(?:(?:Mr|Mrs|Ms|Miss|Mx)\.?\s+)?[A-Z][a-z'\-]+"
+    r"(?:\s[A-Z][a-z'\-]*\.?){0,3}(?:\s*\([^)|]{0,40}\))?)"
+)
+_SEE_FOR = re.compile(
+    r"\b(?:[Ss]ee|[Ee]valuate|[Aa]ssess|[Ee]xamine|[Cc]onsult on)\s+"
+    + _SEE_WHOM
+    + r"(?:\s+(?:in|at) your [A-Za-z/ ]{3,40}?(?:clinic|office|practice|service|department))?"
+    + r"\s+for\s+(?:an?\s+)?((?:[^.;|]|\.(?=\d)){3,160}?)\s*(?:\.(?=\s|$)|;|\|)"
+)
+_DEAR_SERVICE = re.compile(
+    r"(?i)\bDear\s+([A-Za-z/ ]{3,40}?)\s+(?:colleagues?|team|clinic|department|service|provider|physician|"
+    r"specialist|office)s?\s*[,:]"
+)
+_YOUR_CLINIC = re.compile(
+    r"(?i)\b(?:in|at|to) your ([A-Za-z/ ]{3,40}?) (?:clinic|office|practice|service|department|team)\b"
+)
+# "Please schedule at your convenience", "to be seen within 2 weeks", "see him as soon as possible".
+_WHEN_PROSE = re.compile(
+    r"(?i)\b(?:schedule|scheduled|see|seen|evaluate|evaluated|appointment|consult(?:ation)?)\b[^.;|]{0,50}?"
+    r"\b(at (?:your|the patient'?s) convenience|(?:the )?next available(?: appointment)?|as soon as possible|"
+    r"asap|urgently|within (?:\d{1,3}|one|two|three|a)(?:\s*(?:-|to)\s*\d{1,3})? (?:hours?|days?|weeks?))"
+)
+
+
+def _prose_sex(flat: FlatText, pno: int, m: re.Match[str]) -> Source:
+    """ "45 yo F" / "a 64-year-old female" is clinical shorthand for the patient's sex; "a 64-year-old woman"
+    is narrative that may describe someone else in the letter (a relative, a caregiver): a guess."""
+    narrative = m.group(1).lower() not in ("f", "m", "female", "male")
+    return Source(pno, flat.words(m.start(1), m.end(1)), "prose", 0.6, "guess" if narrative else "pattern")
+
+
 def _misc(layout: PageLayout, flat: FlatText, pno: int) -> list[Candidate]:
     out: list[Candidate] = []
     text = flat.text.replace("\n", " ")
+    reason_spans: list[tuple[int, int]] = []
     for m in _REASON_PROSE.finditer(text):
         out += emit(REFERRAL, "reason", _src(flat, pno, m, 1, "prose", 0.6))
+        reason_spans.append(m.span())
         span = _narrative(text, m.end()) if _SALUTATION.search(text, 0, m.start()) else None
         if span is not None:
             words = flat.words(*span)
             out += emit(REFERRAL, "summary", Source(pno, words, "prose", 0.5, "pattern"))
+    for m in _SEE_FOR.finditer(text):
+        if not any(a < m.end() and m.start() < b for a, b in reason_spans):
+            out += emit(REFERRAL, "reason", _src(flat, pno, m, 1, "prose", 0.55))
+    for m in _DEAR_SERVICE.finditer(text):
+        if is_specialty(m.group(1)):  # "Dear Otolaryngology colleague,": the letter goes to that service
+            out += emit(REFERRED_TO, "specialty", _src(flat, pno, m, 1, "prose", 0.65))
+    for m in _YOUR_CLINIC.finditer(text):
+        if is_specialty(m.group(1)):
+            out += emit(REFERRED_TO, "specialty", _src(flat, pno, m, 1, "prose", 0.65))
+    for m in _WHEN_PROSE.finditer(text):
+        out += emit(REFERRAL, "urgency", _src(flat, pno, m, 1, "prose", 0.45))
     for m in _AGE_SEX.finditer(text):
-        out += emit(PATIENT, "sex", _src(flat, pno, m, 1, "prose", 0.6))
+        out += emit(PATIENT, "sex", _prose_sex(flat, pno, m))
     for m in _URGENCY_PROSE.finditer(text):
         out += emit(REFERRAL, "urgency", _src(flat, pno, m, 1, "prose", 0.6))
     for m in _REFERRAL_TO.finditer(flat.text):
         spec = m.group(1).strip()
-        from referral_intake.extraction.lexicon import is_specialty
-
         if is_specialty(spec):
             out += emit(REFERRED_TO, "specialty", _src(flat, pno, m, 1, "prose", 0.7))
+    for m in _ORDER_REASON.finditer(flat.text):
+        # An order line "Referral to Rheumatology: evaluate for RA." names the service, then the reason.
+        if is_specialty(m.group(1).strip()):
+            out += emit(REFERRAL, "reason", _src(flat, pno, m, 2, "prose", 0.6))
     for _li, line in enumerate(layout.lines):
         first = line.cells[0]
         if (
             len(line.cells) == 1
             and not first.labels
             and line.y0 < 0.4 * layout.page.height
-            and not (layout.lines and is_payer(layout.lines[0].cells[0].text))  # a payer's notice date
+            and not (layout.lines and looks_like_payer(layout.lines[0].cells[0].text))  # a payer's notice
         ):
             d = nz.parse_date(first.text, kind="recent")
             if d is not None:  # a letter's date line

@@ -17,7 +17,7 @@ from referral_intake.extraction.lexicon import (
 )
 from referral_intake.reading.model import Word
 
-LIST_KEYS = frozenset({"diagnosis", "procedure", "medications", "allergies"})
+LIST_KEYS = frozenset({"diagnosis", "procedure", "medications", "allergies", "code"})
 INSURANCE_KEYS = ROLE_KEYS[INSURANCE]
 
 
@@ -27,6 +27,8 @@ def header_key(cell: Cell) -> str | None:
         return None
     if len(cell.labels) != 1 or cell.labels[0].label.key == "unknown" or is_section_header(cell):
         return None  # "Patient | Referred By" side by side are section headers, not table columns
+    if len(cell.words) == 1 and len(cell.words[0].text.strip(".:")) <= 1 and not cell.labels[0].colon:
+        return None  # a lone "F" or "M" is a value (a sex, a choice), not the abbreviated label it could be
     return cell.labels[0].label.key
 
 
@@ -38,7 +40,11 @@ def is_table_header(line: Line) -> bool:
     return (
         known >= 2
         and known >= 0.6 * len(line.cells)
-        and all(k is not None or len(c.words) <= 3 for k, c in zip(keys, line.cells, strict=True))
+        # "Home Ph: | (217)555-0140 | Language:" is a labelled row with its value, not a row of column heads.
+        and all(
+            k is not None or (len(c.words) <= 3 and not any(ch.isdigit() for ch in c.text))
+            for k, c in zip(keys, line.cells, strict=True)
+        )
     )
 
 
@@ -73,12 +79,28 @@ def harvest_tables(layout: PageLayout) -> tuple[list[Candidate], set[int]]:
             if ln.y0 - prev.y1 > 1.6 * layout.line_height or is_table_header(ln):
                 break
             role_col = cols[0][1] is None
-            if any(is_section_header(c) for c in ln.cells[1 if role_col else 0 :]) or any(
-                c.labels
+            body = ln.cells[1 if role_col else 0 :]
+            bare = [
+                c
+                for c in body
+                if c.labels
                 and c.labels[0].start == 0
                 and c.labels[0].label.key != "unknown"
-                and (c.labels[0].colon or c.labels[0].end == len(c.words))
-                for c in ln.cells[1 if role_col else 0 :]
+                and not c.labels[0].colon
+                and c.labels[0].end == len(c.words)
+            ]
+            if (
+                any(is_section_header(c) for c in body)
+                or any(
+                    c.labels
+                    and c.labels[0].start == 0
+                    and c.labels[0].label.key != "unknown"
+                    and c.labels[0].colon
+                    for c in body
+                )
+                # A status word in a data row ("... | Urgent | 1 | Signed") reads like a bare label; a row
+                # mostly of bare labels is another header.
+                or (bare and (len(body) < 3 or 2 * len(bare) >= len(body)))
             ):
                 break
             if len(ln.cells) == 1 and lj + 1 < len(lines) and is_table_header(lines[lj + 1]):
@@ -97,9 +119,15 @@ def harvest_tables(layout: PageLayout) -> tuple[list[Candidate], set[int]]:
                 rrole = row_role(" ".join(c.text for c in first))
                 if rrole is not None:  # the role word is the row's label, not part of a value
                     by_col[0] = [c for c in first if row_role(c.text) is None]
+            col_keys = {k for _, k, _ in cols}
             for ci, (_, key, hcell) in enumerate(cols):
-                if ci == 0 and key is None and rrole is None and lead is not None and ri == 0:
-                    key = lead  # "Refer To | NPI | Clinic": the role header is also the name column
+                if key == "code" and ("procedure" in col_keys) != ("diagnosis" in col_keys):
+                    # "Order | Code" holds procedure codes, "Diagnosis | Code" diagnosis codes.
+                    key = "procedure" if "procedure" in col_keys else "diagnosis"
+                if ci == 0 and key is None and rrole is None and lead is not None and (ri == 0 or lead == "payer"):
+                    # "Refer To | NPI | Clinic": the role header is also the name column; "Insurance | ID #"
+                    # heads a coverage table whose every row names a payer.
+                    key = lead
                 if key is None or ci not in by_col:
                     continue
                 if key not in LIST_KEYS and ri > 0 and rrole is None and key not in INSURANCE_KEYS:
@@ -130,7 +158,9 @@ def _lead_label(cell: Cell) -> str | None:
     if len(labs) != 1 or labs[0].start != 0 or labs[0].end < len(cell.words):
         return None
     lab = labs[0].label
-    return lab.key if lab.key in ("name", "payer") and lab.role is not None else None
+    if lab.key == "payer":
+        return lab.key  # "Insurance" / "Primary Insurance": a payer column whatever role the word names
+    return lab.key if lab.key == "name" and lab.role is not None else None
 
 
 def _split_at_columns(cells: list[Cell], col_x: list[float]) -> list[Cell]:

@@ -93,6 +93,59 @@ def urgency_word(text: str) -> str | None:
     return URGENCY_WORDS.get(t)
 
 
+_NUM_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "a": 1,
+    "an": 1,
+    "twenty-four": 24,
+}
+_WITHIN = re.compile(
+    r"(?i)\b(?:within|in|next|under|no later than)\s*(?:the\s+)?(?:next\s+)?"
+    r"(\d{1,3}|one|two|three|four|five|six|an?|twenty-four)(?:\s*(?:-|to)\s*(\d{1,3}))?\s*"
+    r"(hours?|hrs?|days?|weeks?|wks?|months?|mos?)\b"
+)
+_PHRASES = (
+    (re.compile(r"(?i)\b(same[- ]day|immediately|emergen(?:t|cy)|stat)\b"), "stat"),
+    (
+        re.compile(r"(?i)\b(as soon as possible|asap|urgent(?:ly)?|expedite(?:d)?|high priority|rush)\b"),
+        "urgent",
+    ),
+    (
+        re.compile(
+            r"(?i)\b(next available|at (?:the patient'?s|your) convenience|routine|non[- ]?urgent|"
+            r"no rush|elective|standard|regular)\b"
+        ),
+        "routine",
+    ),
+)
+
+
+def urgency_phrase(text: str) -> str | None:
+    """Urgency stated as a time frame or phrase ("within 2 weeks", "next available", "ASAP"): common on US
+    referral forms and orders where the usual tick boxes are replaced by a scheduling window.
+
+    A window of a day or less is stat, up to two weeks urgent, longer routine (the usual triage bands).
+    None when the text states several different urgencies or none."""
+    found: set[str] = set()
+    for m in _WITHIN.finditer(text):
+        n_txt = (m.group(2) or m.group(1)).lower()
+        n = int(n_txt) if n_txt.isdigit() else _NUM_WORDS.get(n_txt, 0)
+        unit = m.group(3).lower()[0]
+        days = n / 24 if unit == "h" else n if unit == "d" else n * 7 if unit == "w" else n * 30
+        if n:
+            found.add("stat" if days <= 1 else "urgent" if days <= 14 else "routine")
+    if not found:
+        for pat, value in _PHRASES:
+            if pat.search(text):
+                found.add(value)
+    return found.pop() if len(found) == 1 else None
+
+
 CHECKED = re.compile(r"^(\[[xX✓✔■●*]\]|\([xX✓✔●*]\)|[☒☑✔✓■●▣◉⊠xX])$")
 UNCHECKED = re.compile(r"^(\[\s?\]|\(\s?\)|[☐□○◯❑_])$")
 
