@@ -114,6 +114,10 @@ class PageLayout:
         return s.role if s else None
 
     letterhead_end: int = -1
+    # The fax machine's stamp across the top ("10/24/2026 05:32 PM FROM: (503) 555-0135 WESTGATE FAMILY
+    # MEDICINE TO: 2085550168 P.1"): kept out of `lines` (its "FROM:" and "TO:" are no form labels) and read
+    # on its own by `patterns`.
+    fax_header: list[Line] = field(default_factory=list)
 
 
 _BARS = {"|", "¦", "│", "•", "·"}
@@ -377,13 +381,16 @@ def find_labels(cell: Cell) -> list[LabelSpan]:
             lab = lookup(toks[:j]) if j == len(toks) or j >= 2 else table.get(norm_label(toks[0]))
             # Without a colon, a label opens a value only when digits follow ("DOB 3/4/55", "NPI 123..."):
             # "State Medicaid" is a plan name, not the label "State".
-            if lab is not None and (
-                j == len(toks)
-                or lab.strength >= 0.8
-                or j >= 2
-                or any(ch.isdigit() for t in toks[j:] for ch in t)
-                # "Insurance   Lakeshore Health Plan": a general word, but what follows names an insurer.
-                or (lab.key == "payer" and j < len(toks) and looks_like_payer(" ".join(toks[j:])))
+            if (
+                lab is not None
+                and (
+                    j == len(toks)
+                    or lab.strength >= 0.8
+                    or j >= 2
+                    or any(ch.isdigit() for t in toks[j:] for ch in t)
+                    # "Insurance   Lakeshore Health Plan": a general word, but what follows names an insurer.
+                    or (lab.key == "payer" and j < len(toks) and looks_like_payer(" ".join(toks[j:])))
+                )
             ):
                 spans.insert(0, LabelSpan(lab, 0, j, len(toks), False))
                 break
@@ -425,8 +432,31 @@ def is_section_header(cell: Cell) -> str | None:
     return role
 
 
+_FAX_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}(?:\s*[AP]M)?\b|\d{1,2}:\d{2}[AP]M", re.IGNORECASE)
+_FAX_PAGE = re.compile(
+    r"(?i)(?:\bP(?:AGE|ACE)?\s*[.:,]?\s*[0-9OoUI]{1,3}\s*(?:/|of)\s*[0-9OoUI]{1,3}|\bP\s*[.:,]\s*\d{1,3}\b)"
+)
+_FAX_WORDS = re.compile(r"(?i)(?:\bFROM\s*[:;]|TO\s*[:;]|\bFAX\b)")
+
+
+def is_fax_header(line: Line, page_height: float) -> bool:
+    """A fax machine's transmission line at the very top of a page: two of a time of day, a page counter and
+    FROM / TO / FAX words (one may be garbled by the fax itself)."""
+    if line.y0 > 0.04 * page_height:
+        return False
+    text = line.text
+    hits = sum(p.search(text) is not None for p in (_FAX_TIME, _FAX_PAGE, _FAX_WORDS))
+    return hits >= 2 and len(text.split()) >= 4
+
+
 def analyze(page: Page) -> PageLayout:
     lines = build_lines(page)
+    header = [ln for ln in lines[:2] if is_fax_header(ln, page.height)]
+    if header:
+        lines = [ln for ln in lines if not any(ln is h for h in header)]
+        for i, ln in enumerate(lines):
+            for c in ln.cells:
+                c.line = i
     heights = [ln.height for ln in lines] or [10.0]
     lh = statistics.median(heights)
     sections: list[Section] = []
@@ -455,7 +485,7 @@ def analyze(page: Page) -> PageLayout:
             if right:
                 x1 = right[0] - 1
             sections.append(Section(role, line.y1, cell.x0, x1, li))
-    layout = PageLayout(page, lines, sections, lh)
+    layout = PageLayout(page, lines, sections, lh, fax_header=header)
     _letterhead(layout)
     return layout
 

@@ -17,10 +17,9 @@ from referral_intake.extraction.lexicon import (
     REFERRAL,
     REFERRED_TO,
     REFERRING,
-    is_payer,
     is_specialty,
-    looks_like_payer,
     label_table,
+    looks_like_payer,
     norm_label,
 )
 from referral_intake.reading.model import Word
@@ -113,6 +112,7 @@ def harvest_patterns(layout: PageLayout) -> list[Candidate]:
     out += _letterhead(layout, pno)
     out += _misc(layout, flat, pno)
     out += _contact_pairs(layout, pno)
+    out += _fax_header(layout, pno)
     if layout.page.kind == "insurance_card":
         out += _card(layout, pno)
     return out
@@ -557,6 +557,71 @@ def _contact_pairs(layout: PageLayout, pno: int) -> list[Candidate]:
                     pno, words, "inline", 0.6, "letterhead" if sec.source == "letterhead" else "section"
                 )
                 out += emit(sec.role, key, src)
+    return out
+
+
+_FAX_TO = re.compile(r"(?i)\s*\bTO\s*[:;].*$|(?<=[a-z])TO\s*[:;].*$")
+_MONTH = (
+    r"(?:JAN(?:UARY)?|FEB(?:RUARY)?|MAR(?:CH)?|APR(?:IL)?|MAY|JUNE?|JULY?|AUG(?:UST)?|SEPT?(?:EMBER)?|"
+    r"OCT(?:OBER)?|NOV(?:EMBER)?|DEC(?:EMBER)?)\.?"
+)
+# Dates as fax machines print them, possibly glued to the number before ("509-555-017723 OCT 2026").
+_FAX_DATE = re.compile(
+    r"(?i)\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\b" + _MONTH + r"[-\s.]*\w{1,2}[-\s.,]+\w{4}\b"
+    r"|\d{1,2}[\s.\-]*" + _MONTH + r"[\s.\-]+\d{4}"
+)
+_FAX_NOISE = re.compile(
+    r"\b\d{1,2}[:.]\d{2}\s*(?:[AP]M)?|\b(?:P|PAGE|Page|PACE|PAG|Pag)\s*[.:,]?\s*[\dOUI]{1,3}"
+    r"(?:\s*\.?\s*(?:/|of|OF)\s*[\dOUI]{1,3})?(?![A-Za-z])|(?i:\bFROM\b|\bFAX\b|\b[AP]M\b)"
+)
+_FAX_EDGE = re.compile(r"(?i)^(?:[a-z]{1,2}|of|pag|page|pace|" + _MONTH + r")$")
+
+
+def _station_name(text: str) -> str | None:
+    """What is left of a fax stamp's sender part once dates, times, counters and numbers are gone."""
+    toks = re.sub(r"[^A-Za-z0-9&' .\-]", " ", _FAX_NOISE.sub(" ", text)).split()
+    toks = [t for t in toks if not re.fullmatch(r"[\d.\-]+", t)]
+    while toks and _FAX_EDGE.match(toks[0].strip(".-")):
+        toks = toks[1:]
+    while toks and _FAX_EDGE.match(toks[-1].strip(".-")):
+        toks = toks[:-1]
+    if len(toks) < 2 or any(re.search(r"\d", t) for t in toks):
+        return None  # a garbled stamp ("PR1MARY") is no name to keep
+    name = re.sub(r"(?<=[A-Za-z]{4})\.(?=\s)", "", " ".join(toks)).strip(" .-'")
+    return name if _ORG_WORDS.search(name) else None
+
+
+def _fax_header(layout: PageLayout, pno: int) -> list[Candidate]:
+    """The fax stamp names the sending machine: its number (the sender's fax) and its station name (the
+    practice, when it reads as one; "CLINIC" alone says nothing). The recipient's part ("TO: ...") is dropped.
+    Weak evidence: a practice sets its station name once, and the page's own letterhead says better."""
+    out: list[Candidate] = []
+    for line in layout.fax_header:
+        words = [w for c in line.cells for w in c.words]
+        if not words:
+            continue
+        box = Word(
+            "",
+            min(w.x0 for w in words),
+            min(w.y0 for w in words),
+            max(w.x1 for w in words),
+            max(w.y1 for w in words),
+            min(w.confidence for w in words),
+        )
+
+        def src(value: str, box: Word = box) -> Source:
+            # The stamp's words are often glued or split by the fax; the value keeps the line's box.
+            word = Word(value, box.x0, box.y0, box.x1, box.y1, box.confidence)
+            return Source(pno, [word], "pattern", 0.5, "pattern")
+
+        rest = _FAX_DATE.sub(" ", _FAX_TO.sub("", line.text))
+        phone = nz.PHONE_RE.search(rest)
+        if phone is not None:
+            out += emit(REFERRING, "fax", src(phone.group(0)))
+            rest = rest[: phone.start()] + " " + rest[phone.end() :]
+        name = _station_name(rest)
+        if name is not None:
+            out += emit(REFERRING, "organization", src(name))
     return out
 
 

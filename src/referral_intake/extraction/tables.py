@@ -40,12 +40,18 @@ def is_table_header(line: Line) -> bool:
     return (
         known >= 2
         and known >= 0.6 * len(line.cells)
+        and all(k is not None or len(c.words) <= 3 for k, c in zip(keys, line.cells, strict=True))
         # "Home Ph: | (217)555-0140 | Language:" is a labelled row with its value, not a row of column heads.
-        and all(
-            k is not None or (len(c.words) <= 3 and not any(ch.isdigit() for ch in c.text))
-            for k, c in zip(keys, line.cells, strict=True)
+        and not any(
+            k is None and _valued(prev, c)
+            for prev, c, k in zip(line.cells, line.cells[1:], keys[1:], strict=False)
         )
     )
+
+
+def _valued(prev: Cell, cell: Cell) -> bool:
+    """Is `cell` the value of the colon label ending `prev` (digits, as a phone or an id has)?"""
+    return bool(prev.labels) and prev.labels[-1].colon and any(ch.isdigit() for ch in cell.text)
 
 
 def row_role(text: str) -> str | None:
@@ -124,7 +130,13 @@ def harvest_tables(layout: PageLayout) -> tuple[list[Candidate], set[int]]:
                 if key == "code" and ("procedure" in col_keys) != ("diagnosis" in col_keys):
                     # "Order | Code" holds procedure codes, "Diagnosis | Code" diagnosis codes.
                     key = "procedure" if "procedure" in col_keys else "diagnosis"
-                if ci == 0 and key is None and rrole is None and lead is not None and (ri == 0 or lead == "payer"):
+                if (
+                    ci == 0
+                    and key is None
+                    and rrole is None
+                    and lead is not None
+                    and (ri == 0 or lead == "payer")
+                ):
                     # "Refer To | NPI | Clinic": the role header is also the name column; "Insurance | ID #"
                     # heads a coverage table whose every row names a payer.
                     key = lead
