@@ -81,7 +81,7 @@ def value_found(value: str, text: str, squashed: str) -> bool:
 
 def ocr_quality(docs: list[tuple[Path, Extraction, dict[str, Any]]], read: dict[Path, ReadDocument]) -> None:
     per_family: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    misses: list[str] = []
+    misses: dict[str, list[str]] = defaultdict(list)
     for path, gold, truth in docs:
         if not truth.get("fax"):
             continue
@@ -96,16 +96,18 @@ def ocr_quality(docs: list[tuple[Path, Extraction, dict[str, Any]]], read: dict[
                 per_family[truth["family"]][0] += ok
                 per_family[truth["family"]][1] += 1
                 if not ok:
-                    misses.append(f"{path.name} {name}")
+                    misses[truth["family"]].append(f"{path.name} {name}")
     total = [sum(v[0] for v in per_family.values()), sum(v[1] for v in per_family.values())]
     print(
         f"\nOCR quality (gold values found in OCR words of faxed documents): "
         f"{100 * total[0] / max(1, total[1]):.1f}% of {total[1]}"
     )
     for fam, (ok, n) in sorted(per_family.items()):
-        print(f"  {fam:24s} {100 * ok / n:5.1f}%  ({ok}/{n})")
-    if misses:
-        print("  first misses: " + "; ".join(misses[:12]))
+        missed = misses[fam]
+        shown = "; ".join(missed[:6]) + (f"; +{len(missed) - 6} more" if len(missed) > 6 else "")
+        print(f"  {fam:24s} {100 * ok / n:5.1f}%  ({ok}/{n})" + (f"  missed: {shown}" if missed else ""))
+    worst = min((100 * ok / n for ok, n in per_family.values()), default=0.0)
+    print(f"  lowest family: {worst:.1f}% (target: every family >= 97%)")
 
 
 def accuracy(docs: list[tuple[Path, Extraction, dict[str, Any]]], read: dict[Path, ReadDocument]) -> None:

@@ -46,6 +46,11 @@ class ReadingSettings(BaseModel):
         200, description="Resolution at which PDF pages without a usable text layer are OCRed."
     )
     ocr_rec_batch: int = Field(2, description="Text lines recognized per RapidOCR batch (memory vs. speed).")
+    ocr_ascii_only: bool = Field(
+        True,
+        description="RapidOCR reads only printable ASCII (US fax print; stops specks reading as accents); "
+        "turn off for documents with accented or non-Latin text.",
+    )
 
 
 class ExtractionSettings(BaseModel):

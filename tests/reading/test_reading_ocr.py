@@ -13,11 +13,13 @@ from referral_intake.errors import ConfigurationError
 from referral_intake.reading.ocr import (
     RapidOcrEngine,
     TesseractEngine,
+    _KeepClasses,
     get_engine,
     lines_to_words,
     ocr_image,
     page_confidence,
     split_line,
+    split_wide,
 )
 from referral_intake.reading.preprocess import estimate_skew, prepare, rotate, upside_down_score
 from referral_intake.settings import ReadingSettings
@@ -92,3 +94,54 @@ def test_tesseract_engine_needs_tesseract() -> None:
     else:  # CI: no Tesseract installed, the choice is refused with a message naming the fix
         with pytest.raises(ConfigurationError, match="tesseract"):
             TesseractEngine()
+
+
+def _line_image(words: list[int], gap: int, height: int = 40) -> np.ndarray:
+    """A white line image with black 'words' (solid bars) of the given widths separated by `gap` blank columns."""
+    width = sum(words) + gap * (len(words) + 1)
+    img = np.full((height, width), 255, np.uint8)
+    x = gap
+    for w in words:
+        img[10:30, x : x + w] = 0
+        x += w + gap
+    return img
+
+
+def test_split_wide_keeps_short_lines_whole() -> None:
+    img = _line_image([100, 120], 20)
+    pieces = split_wide(img, 24.0)
+    assert len(pieces) == 1 and pieces[0][0].shape == img.shape and pieces[0][1] is False
+
+
+def test_split_wide_cuts_long_lines_between_words() -> None:
+    img = _line_image([90] * 18, 12)  # 1,848 x 40 px: ratio 46, cut into two pieces
+    pieces = split_wide(img, 24.0)
+    assert len(pieces) == 2
+    assert sum(p.shape[1] for p, _ in pieces) == img.shape[1]
+    cut = pieces[0][0].shape[1]
+    assert img[:, cut].min() == 255  # the cut falls in a blank column, not through a word
+    assert pieces[1][1] is True  # the gap is a word space: the texts are joined with one
+    assert all(p.shape[1] <= 24.0 * 40 * 1.3 for p, _ in pieces)
+
+
+def test_split_wide_joins_without_space_when_cut_through_ink() -> None:
+    img = np.zeros((30, 2000), np.uint8)  # solid ink: nowhere to cut between words
+    img[:, ::7] = 255
+    pieces = split_wide(img, 24.0)
+    assert len(pieces) == 3 and not any(spaced for _p, spaced in pieces)
+
+
+def test_rapidocr_reads_a_page_detected_in_strips() -> None:
+    # A page whose detector input needs several strips; every line must be read once, none twice.
+    lines = tuple(f"Line {i:02d} Patient MRN XQZ{i:04d}" for i in range(30))
+    img = np.asarray(render_gray(text_pdf(lines)), dtype=np.uint8)
+    words = get_engine(ReadingSettings()).recognize(img, 200.0)
+    found = [w.text for w in words if w.text.startswith("XQZ")]
+    assert sorted(found) == [f"XQZ{i:04d}" for i in range(30)]
+
+
+def test_ascii_only_restricts_the_recognizer_alphabet() -> None:
+    session = lambda batch: np.array([[[0.1, 0.2, 0.7], [0.6, 0.3, 0.1]]], np.float32)  # noqa: E731
+    keep = np.array([True, True, False])
+    preds = _KeepClasses(session, keep)(np.zeros((1, 3, 48, 32), np.float32))
+    assert preds.argmax(axis=2).tolist() == [[1, 0]]
