@@ -6,13 +6,22 @@ import random
 
 import numpy as np
 
-from referral_intake.extraction.calibrate import calibrate, fit_logistic, value_matches
+from referral_intake.extraction.calibrate import (
+    Example,
+    calibrate,
+    choose_cut,
+    fit_logistic,
+    isotonic_map,
+    value_matches,
+    vouched,
+)
 from referral_intake.extraction.confidence import FEATURE_NAMES, load_model, predict
 
 
 def _base() -> dict[str, float]:
     f = dict.fromkeys(FEATURE_NAMES, 0.0)
     f.update(strength=0.8, valid_shape=1.0, best_score=0.7, m_inline=1.0, r_section=1.0, k_name=1.0)
+    f.update({"anchored": 1.0, "f_referring_provider.last_name": 1.0})
     return f
 
 
@@ -32,6 +41,56 @@ def test_doubt_lowers_confidence_and_guards_cap_it() -> None:
     assert predict(_base() | {"ocr_low": 0.4, "ocr_page": 1.0}) <= 0.9
     assert predict(_base() | {"conflict": 0.5, "n_rivals": 1.0}) <= 0.85
     assert predict(_base() | {"r_guess": 1.0, "r_section": 0.0}) <= 0.9
+
+
+def test_a_patient_name_no_label_vouches_for_stays_under_review() -> None:
+    band = _base() | {"anchored": 0.0, "m_inline": 0.0, "m_band": 1.0, "r_section": 0.0, "r_pattern": 1.0}
+    band |= {"f_referring_provider.last_name": 0.0, "f_patient.last_name": 1.0}
+    assert predict(band) <= 0.9
+    # a second reading may lift it
+    assert predict(band | {"agree_n": 1.0, "agree_pages": 1.0}) >= predict(band)
+
+
+def test_a_vague_label_with_nothing_to_check_needs_a_second_reading() -> None:
+    vague = _base() | {"strength": 0.55, "valid_shape": 0.0, "best_score": 0.4}
+    assert predict(vague) <= 0.9
+    assert predict(vague | {"valid_shape": 1.0}) >= predict(vague)
+
+
+def test_evidence_shown_on_one_family_only_is_not_vouched_for() -> None:
+    data = [Example(_base(), True, "referring_provider.last_name", fam) for fam in "abc" for _ in range(30)]
+    odd = _base() | {"m_inline": 0.0, "m_card": 1.0}
+    data += [Example(odd, True, "referring_provider.last_name", "a") for _ in range(200)]
+    v = vouched(data)
+    assert "inline/section" in v["evidence"] and "card/section" not in v["evidence"]
+    assert "referring_provider.last_name" in v["slots"]
+    model = dict(load_model()) | {"vouched": v}
+    assert predict(odd, model) <= 0.9
+
+
+def test_isotonic_map_is_monotone_and_modest_about_small_blocks() -> None:
+    rng = np.random.default_rng(1)
+    z = rng.normal(size=4000) * 3
+    y = (rng.random(4000) < 1 / (1 + np.exp(-z))).astype(float)
+    m = isotonic_map(z, y)
+    assert all(b >= a for a, b in zip(m["p"], m["p"][1:], strict=False))
+    assert all(b > a for a, b in zip(m["z"], m["z"][1:], strict=False))
+    assert m["p"][0] > 0.0 and m["p"][-1] < 1.0  # shrunk: no block claims certainty
+    three_right = isotonic_map(np.array([0.0, 1.0, 2.0]), np.array([1.0, 1.0, 1.0]))
+    assert three_right["p"][-1] <= 0.9
+
+
+def test_the_cut_keeps_confident_mistakes_out_and_refuses_when_the_top_is_wrong() -> None:
+    z = np.linspace(0, 10, 1000)
+    y = np.ones(1000)
+    y[[300, 310, 320, 330]] = 0.0  # mistakes among middling scores
+    cmap = {"z": [0.0, 10.0], "p": [0.96, 0.999]}
+    ceil = np.ones(1000)
+    cut = choose_cut([(y, z, ceil)], cmap, 0.95, 0.998)
+    assert cut is not None and z[300] < cut < z[400]  # the lowest cut that is precise enough
+    assert y[z >= cut].mean() >= 0.998
+    y[990:] = 0.0  # mistakes at the very top: no cut helps
+    assert choose_cut([(y, z, ceil)], cmap, 0.95, 0.998) is None
 
 
 def test_shipped_model_loads() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from referral_intake.extraction import normalize as nz
@@ -28,6 +29,9 @@ from referral_intake.extraction.lexicon import (
     is_payer,
     is_specialty,
     looks_like_org,
+    looks_like_payer,
+    match_label,
+    match_section,
 )
 from referral_intake.reading.model import Word
 
@@ -217,14 +221,115 @@ def emit(role: str | None, key: str, src: Source) -> list[Candidate]:
         if not text:
             return []
     if role == PATIENT:
-        return _person("patient", key, text, src)
-    if role in _PROVIDER_PREFIX:
-        return _provider(_PROVIDER_PREFIX[role], key, text, src)
-    if role in _INS_INDEX:
-        return _coverage(f"insurance.{_INS_INDEX[role]}", key, text, src)
-    if role == REFERRAL:
-        return _referral(key, text, src)
-    return []
+        out = _person("patient", key, text, src)
+    elif role in _PROVIDER_PREFIX:
+        out = _provider(_PROVIDER_PREFIX[role], key, text, src)
+    elif role in _INS_INDEX:
+        out = _coverage(f"insurance.{_INS_INDEX[role]}", key, text, src)
+    elif role == REFERRAL:
+        out = _referral(key, text, src)
+    else:
+        out = []
+    return cross_kind_check(out, text)
+
+
+# ---------------------------------------------------------------- cross-kind sanity
+#
+# A value whose own shape says it is another kind of value (a date read for a plan, a phone number for an
+# MRN, a doctor's name for a payer, a caption read for its neighbour's value) comes from a label paired with
+# the wrong place on the page: on a layout never seen that pairing may look as sure as a right one, so the
+# value itself is checked once here, for every reading method, after the per-field normalizers.
+
+# Fields whose values are words (names, organizations, places, languages) or identifiers.
+_WORD_FIELDS = frozenset({"first_name", "last_name", "middle_name", "suffix", "subscriber_name", "payer_name",
+                          "plan_name", "organization", "specialty", "city", "preferred_language", "credentials"})  # fmt: skip
+_ID_FIELDS = frozenset({"member_id", "group_number", "payer_id", "mrn", "authorization_number"})
+_ORG_FIELDS = frozenset({"payer_name", "plan_name", "organization"})
+# Captions of fields referral forms carry but the contract does not (the lexicon knows only the ones it
+# reads): such a word read as a value means the pairing went wrong ("Preferred Language" over "SSN").
+_OTHER_CAPTION = re.compile(
+    r"(?i)(ssn|ss ?#|ss number|social security(?: number| no\.?| #)?|soc\.? sec\.?(?: number| no\.?| #)?|"
+    r"marital status|marital|race|ethnicity|employer|occupation|religion|signature|emergency contact|"
+    r"next of kin|guardian|date|time|age)\s*:?"
+)
+_SSN_SHAPE = re.compile(r"\d{3}-\d{2}-\d{4}|\*{3}-\*{2}-\d{4}|x{3}-x{2}-\d{4}", re.IGNORECASE)
+_PHONE_SHAPE = re.compile(r"(?:\+?1[\s.\-]?)?\(?\d{3}\)?[\s.\-]?\d{3}[\s.\-]\d{4}")
+# "Doe, Jane", "DOE, JANE M": a person written last name first.
+_LAST_FIRST = re.compile(r"[A-Z][A-Za-z'\-]+,\s*[A-Z][A-Za-z'\-]+(?:\s+[A-Z]\.?)?")
+
+
+def _date_shaped(text: str) -> bool:
+    """The whole value is a date (with separators or a month word: "03141962" may be an id)."""
+    t = nz.clean(text).strip(" .,")
+    return nz.DATE_RE.fullmatch(t) is not None and nz.parse_date(t) is not None
+
+
+def is_caption_text(text: str) -> bool:
+    """The whole value is a field caption or section title ("Policyholder Name", "SSN")."""
+    t = nz.clean(text).strip(" .:")
+    if len(t) <= 2:
+        return False  # "MI", "St", "F": initials, states and choices share their letters with labels
+    return (
+        match_label(t) is not None or match_section(t) is not None or _OTHER_CAPTION.fullmatch(t) is not None
+    )
+
+
+@lru_cache(maxsize=1)
+def _given_names() -> frozenset[str]:
+    # The `nicknames` package (already a dependency of matching) ships a curated list of English given
+    # names with their nicknames; it is the only offline given-name list at hand.
+    from nicknames import NickNamer
+
+    nn = NickNamer()
+    return frozenset(n.lower() for n in (*nn.nickname_lookup, *nn.canonical_lookup))
+
+
+def _person_shaped(text: str) -> str | None:
+    """ "strong" for a credentialed or last-name-first person ("Ann Lee, MD", "Doe, Jane"), "weak" for a
+    plain two-or-three-word name opening with a known given name ("Jane Doe"); None otherwise."""
+    t = nz.clean(text)
+    if looks_like_org(t) or looks_like_payer(t) or _PLAN_WORDS.search(t):
+        return None
+    n = nz.parse_name(t)
+    if n is None:
+        return None
+    if n.credentials or re.match(r"(?i)(dr|doctor)\.?\s", t) or _LAST_FIRST.fullmatch(t):
+        return "strong"
+    words = t.split()
+    if 2 <= len(words) <= 3 and words[0].lower().strip(".") in _given_names():
+        return "weak"
+    return None
+
+
+def _field(path: str) -> str:
+    return path.rsplit(".", 1)[-1]
+
+
+def cross_kind_check(cands: list[Candidate], text: str) -> list[Candidate]:
+    """Drop candidates whose value reads as another kind of value; a doubtful one keeps a guessed role and
+    half its strength, so the confidence model leaves it to review rather than accepting it."""
+    out: list[Candidate] = []
+    caption = is_caption_text(text)
+    for c in cands:
+        f = _field(c.path)
+        v = str(c.value)
+        if f in _WORD_FIELDS or f in _ID_FIELDS:
+            if caption and not (f in ("payer_name", "plan_name") and looks_like_payer(text)):
+                continue  # "Policyholder Name" read as the value of the caption above it
+            if _date_shaped(v) or _date_shaped(text):
+                continue  # a date for a name, a plan, a member id
+            if _SSN_SHAPE.search(v) or (f not in _ID_FIELDS and _SSN_SHAPE.search(text)):
+                continue
+        if f in _ID_FIELDS and _PHONE_SHAPE.fullmatch(nz.clean(text).strip(" .")):
+            continue  # "(503) 555-0135" is a phone number, not an MRN
+        if f in _ORG_FIELDS:
+            shaped = _person_shaped(v)
+            if shaped == "strong":
+                continue  # "Ann Lee, MD" / "Doe, Jane" is a person, not a payer, plan or practice
+            if shaped == "weak":
+                c.role_source, c.strength = "guess", c.strength * 0.5
+        out.append(c)
+    return out
 
 
 def _name_parts(prefix: str, text: str, src: Source, with_middle: bool) -> list[Candidate]:

@@ -8,7 +8,7 @@ import itertools
 import re
 
 from referral_intake.extraction import normalize as nz
-from referral_intake.extraction.candidates import Candidate, Source, emit, resolve_role
+from referral_intake.extraction.candidates import Candidate, Source, emit, is_caption_text, resolve_role
 from referral_intake.extraction.layout import (
     Cell,
     LabelSpan,
@@ -129,20 +129,110 @@ def _row_person_role(line: Line, cell: Cell, k: int = 0) -> str | None:
     return None
 
 
-def _caption_value(layout: PageLayout, li: int, cell: Cell) -> tuple[int, Cell] | None:
-    """The unlabelled cell right above a caption (within a line and a half), overlapping it horizontally."""
-    if li == 0:
-        return None
-    up = layout.lines[li - 1]
-    if layout.lines[li].y0 - up.y1 > 1.5 * layout.line_height or any(c.labels for c in up.cells):
-        return None
-    best: Cell | None = None
-    best_ov = 0.0
-    for c in up.cells:
-        ov = min(cell.x1 + 20, c.x1) - max(cell.x0 - 20, c.x0)
-        if ov > best_ov:
-            best, best_ov = c, ov
-    return (li - 1, best) if best is not None else None
+# A fill-in line typed as characters ("________", "- - - -"): a blank value, or a rule between rows.
+_RULE = re.compile(r"[_\-\u2013\u2014.\s]{3,}")
+
+
+def _rule_line(line: Line) -> bool:
+    return all(_RULE.fullmatch(c.text) for c in line.cells)
+
+
+def _caption_row(line: Line) -> bool:
+    """Every cell one caption without a colon: a known label alone in its cell (or a field caption the
+    lexicon does not read, "SSN"), at least one of them known."""
+    known = 0
+    for c in line.cells:
+        # A person's caption may also head that person's block ("Ordering Clinician"): a label counts.
+        if c.labels and c.labels[0].label.key != "unknown":
+            if not (_opens_label(c) and cell_is_label_only(c) and len(c.labels) == 1) or c.labels[0].colon:
+                return False
+            known += 1
+        elif c.labels or is_section_header(c) or not is_caption_text(c.text):
+            return False
+    return known > 0
+
+
+def _value_row(line: Line) -> bool:
+    """A line of unlabelled values (some maybe blank rules): no caption-only cell, no "Label:" in it."""
+    return not _caption_row(line) and not any(
+        is_section_header(c) or cell_is_label_only(c) or any(sp.colon for sp in c.labels) for c in line.cells
+    )
+
+
+def _align(values: Line, captions: Line) -> dict[int, Cell] | None:
+    """Caption cell index -> the value cell over (or under) it, when each value cell overlaps exactly one
+    caption and no caption two values; None when the rows do not line up."""
+    out: dict[int, Cell] = {}
+    for v in values.cells:
+        hits = [k for k, c in enumerate(captions.cells) if min(v.x1, c.x1 + 4) - max(v.x0, c.x0 - 4) > 0]
+        if len(hits) != 1 or hits[0] in out:
+            return None
+        out[hits[0]] = v
+    return out or None
+
+
+def caption_values(layout: PageLayout) -> dict[int, Cell | None]:
+    """On forms that print each caption under its filled line ("Rosa Delgado" over "Patient name"), the
+    value of each caption cell (by id): the cell right above it, None when that was left blank.
+
+    Captions over values (a header row) and captions under values look alike row by row; spacing and the
+    ends of a run of alternating value/caption rows tell them apart. Each value row must line up with the
+    caption row under it cell by cell and sit close over it (within a line and a half), closer than the
+    rows before the value and after the caption are; the run must not start under a caption row lined up
+    with it nor end over a value row lined up with its last captions (either would read as captions over
+    values), and must hold two captions at least. Anything less clear is left to the usual reading.
+    """
+    lh = layout.line_height
+    lines: list[Line] = []
+    for ln in layout.lines:
+        # A rule typed right under a filled value is that value's fill-in line; a rule alone is a blank value.
+        under_value = bool(lines) and _value_row(lines[-1]) and not _rule_line(lines[-1])
+        if not (_rule_line(ln) and under_value and ln.y0 - lines[-1].y1 <= 0.8 * lh):
+            lines.append(ln)
+    out: dict[int, Cell | None] = {}
+    t = 0
+    while t < len(lines) - 1:
+        run: list[tuple[Line, Line, dict[int, Cell]]] = []
+        k = t
+        while k + 1 < len(lines):
+            v, c = lines[k], lines[k + 1]
+            gap = c.y0 - v.y1
+            m = _align(v, c) if _value_row(v) and _caption_row(c) and gap <= 1.5 * lh else None
+            # The caption hugs the line it names: the row before the value and the one after the caption
+            # stand further off (a heading over wrapped text sits closer to the text under it).
+            before = lines[k - 1].y1 if k > 0 else -1e9
+            after = lines[k + 2].y0 if k + 2 < len(lines) else 1e9
+            if m is None or v.y0 - before <= gap + 0.25 * lh or after - c.y1 <= gap + 0.25 * lh:
+                break
+            run.append((v, c, m))
+            k += 2
+            if k >= len(lines) or lines[k].y0 - c.y1 > 2.2 * lh:
+                break
+        if not run:
+            t += 1
+            continue
+        first_v, last_c = run[0][0], run[-1][1]
+        # A caption row lined up close over the first value row, or a value row close under the last caption
+        # row: these may be captions over values after all.
+        top = lines[t - 1] if t > 0 else None
+        ambiguous = (
+            top is not None
+            and first_v.y0 - top.y1 <= 1.5 * lh
+            and _caption_row(top)
+            and _align(first_v, top) is not None
+        ) or (
+            k < len(lines)
+            and lines[k].y0 - last_c.y1 <= 1.5 * lh
+            and _value_row(lines[k])
+            and _align(lines[k], last_c) is not None
+        )
+        if not ambiguous and sum(len(c.cells) for _, c, _ in run) >= 2:
+            for _, c, m in run:
+                for i, cap in enumerate(c.cells):
+                    val = m.get(i)
+                    out[id(cap)] = None if val is None or _RULE.fullmatch(val.text) else val
+        t = k
+    return out
 
 
 def _grid_value(
@@ -321,6 +411,20 @@ def harvest_labels(layout: PageLayout) -> list[Candidate]:
     out, table_headers = harvest_tables(layout)
     pno = layout.page.number
     used_below: set[int] = set()
+    captions = caption_values(layout)
+    if captions:
+        # Caption rows under their values are no table headers: what a table read under them is the next
+        # row's values.
+        cap_lines = {c.line for ln in layout.lines for c in ln.cells if id(c) in captions}
+        val_lines = [layout.lines[v.line] for v in captions.values() if v is not None]
+        table_headers -= cap_lines
+        out = [
+            c
+            for c in out
+            if c.bbox is None
+            or c.method != "table"
+            or not any(ln.y0 <= (c.bbox[1] + c.bbox[3]) / 2 <= ln.y1 for ln in val_lines)
+        ]
     for li, line in enumerate(layout.lines):
         if li in table_headers:
             continue
@@ -334,7 +438,12 @@ def harvest_labels(layout: PageLayout) -> list[Candidate]:
                     continue
                 if not span.colon and _mid_sentence(layout, li, cell):
                     continue  # "... Tried two" / "medications without adequate response.": prose, no label
-                if not _label_ok_without_colon(span, rest) and not (
+                above = captions.get(id(cell), cell) if k == 0 else cell
+                if above is not cell:
+                    # A caption under its filled line names the value above it, never the next row's.
+                    if above is None or not _label_ok_without_colon(span, list(above.words), grid=True):
+                        continue
+                elif not _label_ok_without_colon(span, rest) and not (
                     not rest
                     and k == len(cell.labels) - 1
                     and _grid_value(line, cell, span, header_row, layout)
@@ -362,7 +471,10 @@ def harvest_labels(layout: PageLayout) -> list[Candidate]:
                 method = "inline"
                 vwords = rest
                 vline, vcell = li, cell
-                if not vwords and k == len(cell.labels) - 1:
+                if above is not None and above is not cell:
+                    vline, vcell = above.line, above
+                    vwords, method = list(above.words), "below"
+                elif not vwords and k == len(cell.labels) - 1:
                     rc = right_cell(line, cell)
                     if (
                         rc is not None
@@ -389,11 +501,6 @@ def harvest_labels(layout: PageLayout) -> list[Candidate]:
                             vline, vcell = below
                             vwords, method = list(vcell.words), "table" if header_row else "below"
                             used_below.add(id(vcell))
-                        elif header_row and (above := _caption_value(layout, li, cell)) is not None:
-                            # A caption row under a signature line ("Ordering Clinician | Date" below
-                            # "Ann Lee, MD | 10/22/2026"): each caption names the value above it.
-                            vline, vcell = above
-                            vwords, method = list(vcell.words), "below"
                 if not vwords:
                     continue
                 if lab.key == "urgency" and method in ("right", "below"):
@@ -459,15 +566,17 @@ def harvest_labels(layout: PageLayout) -> list[Candidate]:
                         weaker = Source(src.page, src.words, src.method, src.strength * 0.7, "default")
                         got = emit(PATIENT, "name", weaker)
                     out.extend(got)
-    out.extend(_blocks(layout))
+    out.extend(_blocks(layout, captions))
     return out
 
 
 _ADDRESS_START = re.compile(r"^\d{1,6}[A-Za-z]?\s+\S")
 
 
-def _blocks(layout: PageLayout) -> list[Candidate]:
-    """Unlabelled lines under a section header ("Referred To" / "Dr. A. Smith" / "12 Oak St" / "Austin, TX")."""
+def _blocks(layout: PageLayout, captions: dict[int, Cell | None]) -> list[Candidate]:
+    """Unlabelled lines under a section header ("Referred To" / "Dr. A. Smith" / "12 Oak St" / "Austin, TX").
+
+    A header that is a caption under its own value (`caption_values`) heads no block."""
     out: list[Candidate] = []
     pno = layout.page.number
     for sec in layout.sections:
@@ -476,7 +585,11 @@ def _blocks(layout: PageLayout) -> list[Candidate]:
         lines = layout.lines
         header_line = lines[sec.line]
         hcell = next((c for c in header_line.cells if abs(c.x0 - sec.x0) < 1), None)
-        if hcell is None or (hcell.labels and hcell.labels[0].end < len(hcell.words)):
+        if (
+            hcell is None
+            or (hcell.labels and hcell.labels[0].end < len(hcell.words))
+            or id(hcell) in captions
+        ):
             continue  # the header carries its own value; labels handle it
         rc = right_cell(header_line, hcell)
         if rc is not None and rc.x0 < sec.x1 and not starts_with_label(rc):

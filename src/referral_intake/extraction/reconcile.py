@@ -52,6 +52,24 @@ class Choice:
         other = sum(a.score for a in self.rivals)
         return other / (mine + other) if mine + other > 0 else 0.0
 
+    @property
+    def agree_methods(self) -> int:
+        """How many distinct reading methods (label beside, table, pattern, prose ...) give the chosen value."""
+        return len({c.method for c in self.support})
+
+    @property
+    def anchored(self) -> bool:
+        """Some reading of the value sits beside a label or in a section that names its role unambiguously."""
+        return any(c.role_source in ("label", "section") and c.strength >= 0.7 for c in self.support)
+
+    @property
+    def rival_ratio(self) -> float:
+        """The strongest differing value's score against the chosen value's best reading (0 when none)."""
+        if not self.rivals:
+            return 0.0
+        own = score(self.best)
+        return min(1.0, self.rivals[0].score / own) if own > 0 else 1.0
+
 
 def _dedupe(cands: list[Candidate]) -> list[Candidate]:
     """One candidate per (path, value, place): the label pass and a pattern may read the same words."""
