@@ -53,11 +53,20 @@ def _per_field(
     return {k: [stats(g) for g in v] for k, v in groups.items()}
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description="held-out corpus benchmark")
-    ap.add_argument("--n", type=int, default=80)
-    ap.add_argument("--seed", type=int, default=2026)
-    ap.add_argument("--fax-ratio", type=float, default=0.4)
+def main(
+    argv: list[str] | None = None,
+    *,
+    generator: Path = GENERATE,
+    corpus_name: str = "held-out",
+    script: str = "bench_heldout.py",
+    defaults: tuple[int, int, float] = (80, 2026, 0.4),
+) -> int:
+    """Generate a corpus with `generator` (a script taking --out --n --seed --fax-ratio), run the extractor
+    through the eval harness and print the figures; bench_unseen.py reuses it with the third generator."""
+    ap = argparse.ArgumentParser(description=f"{corpus_name} corpus benchmark")
+    ap.add_argument("--n", type=int, default=defaults[0])
+    ap.add_argument("--seed", type=int, default=defaults[1])
+    ap.add_argument("--fax-ratio", type=float, default=defaults[2])
     ap.add_argument("--threshold", type=float, default=0.95)
     ap.add_argument("--keep", type=Path, help="write the corpus here instead of a temporary folder")
     ap.add_argument("--json-out", type=Path, help="also write the harness summary as JSON")
@@ -67,13 +76,13 @@ def main(argv: list[str] | None = None) -> int:
     from referral_intake.services import extract_file
     from referral_intake.settings import load_settings
 
-    with tempfile.TemporaryDirectory(prefix="heldout-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=f"{corpus_name}-") as tmp:
         corpus = args.keep or Path(tmp)
         t0 = time.perf_counter()
         subprocess.run(
             [
                 sys.executable,
-                str(GENERATE),
+                str(generator),
                 "--out",
                 str(corpus),
                 "--n",
@@ -93,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         summary: dict[str, Any] = summarize(results, args.threshold)
 
     print(
-        f"held-out corpus: {args.n} docs, seed {args.seed}, fax ratio {args.fax_ratio}, "
+        f"{corpus_name} corpus: {args.n} docs, seed {args.seed}, fax ratio {args.fax_ratio}, "
         f"threshold {args.threshold}  (generate {gen_s:.0f}s, eval {eval_s:.0f}s)"
     )
     print(
@@ -138,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         args.json_out.write_text(json.dumps(summary, indent=2))
     print("\n" + summary_line(summary))
     print(
-        f"reproduce: .venv/bin/python benchmarks/bench_heldout.py --n {args.n} --seed {args.seed} "
+        f"reproduce: .venv/bin/python benchmarks/{script} --n {args.n} --seed {args.seed} "
         f"--fax-ratio {args.fax_ratio} --threshold {args.threshold}"
     )
     return 0

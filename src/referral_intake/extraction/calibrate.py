@@ -1,8 +1,10 @@
 """Fit the confidence model on a labelled corpus and write `extraction/calibration.json` (shipped in the package).
 
     # the shipped calibration (a synthetic corpus with seeds apart from the evaluation's 2026; reads cached):
-    python -m referral_intake.extraction.calibrate --corpus /work/corpora/calib_s11 --generate 300 --seed 11 \
-        --fax-ratio 0.35 --validate /work/corpora/h_dev --cache /work/corpora/cache
+    python -m referral_intake.extraction.calibrate --corpus CALIB --generate 300 --seed 11 \
+        --fax-ratio 0.35 --validate HELDOUT_DEV --cache CACHE --target 0.997
+    # HELDOUT_DEV: `benchmarks/heldout/generate.py --n 80 --seed 2026 --fax-ratio 0.4`, keeping only its
+    # odd_labels, card_copy, handwritten, two_patient_packet, memo_consult and ehr_order documents
     python -m referral_intake.extraction.calibrate --corpus DIR   # an existing corpus with NAME.gold.json
 
 (`--generate` is skipped when the corpus directory already holds documents; reading is cached by content,

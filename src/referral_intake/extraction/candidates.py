@@ -763,4 +763,32 @@ def diagnosis_codes(text: str, src: Source, *, dotted_only: bool = False) -> lis
             # A category code ("M17") is real but rarely what was meant on a referral: shape only.
             valid = "strong" if va.icd10_valid(code, billable_only=True) else "shape"
             out.append(_mk("diagnoses", code, src, valid, description=_description_after(text, m.end())))
+    if src.ocr < 1.0:
+        out += _repaired_codes(text, src)
+    return out
+
+
+# Thin fax print turns a code's leading letter into a digit ("I48.91" -> "148.91", "E78.5" -> "178.5"). Which
+# letters a digit may stand for; a repair is kept only when the code then exists AND the words after it match
+# that code's official description, and only one letter does: a lab value or a weight never passes both.
+OCR_ICD_DOTTED = re.compile(r"(?<![\w.])([0-9|])([0-9]{2})\.([0-9A-Z]{1,4})\b")
+_LETTER_FOR = {"1": "IETL", "|": "I", "0": "OQD", "5": "S", "8": "B", "2": "Z", "6": "G", "4": "A", "7": "T"}
+
+
+def _repaired_codes(text: str, src: Source) -> list[Candidate]:
+    out: list[Candidate] = []
+    for m in OCR_ICD_DOTTED.finditer(text):
+        after = _description_after(text, m.end())
+        if not after:
+            continue
+        said = set(re.findall(r"[a-z]{3,}", after.lower()))
+        fits = []
+        for letter in _LETTER_FOR.get(m.group(1), ""):
+            code = va.icd10_valid(f"{letter}{m.group(2)}.{m.group(3)}", billable_only=True)
+            desc = va.icd10_description(code) if code else None
+            official = set(re.findall(r"[a-z]{3,}", desc.lower())) if desc else set()
+            if official and len(said & official) >= max(2, (len(official) + 1) // 2):
+                fits.append(code)
+        if len(fits) == 1:
+            out.append(_mk("diagnoses", fits[0], src, "strong", repaired=REPAIRED_CHECKED, description=after))
     return out

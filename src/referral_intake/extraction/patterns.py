@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from referral_intake.extraction import normalize as nz
 from referral_intake.extraction import validate as va
-from referral_intake.extraction.candidates import Candidate, Source, diagnosis_codes, emit
+from referral_intake.extraction.candidates import OCR_ICD_DOTTED, Candidate, Source, diagnosis_codes, emit
 from referral_intake.extraction.layout import PageLayout
 from referral_intake.extraction.lexicon import (
     INSURANCE,
@@ -212,7 +212,9 @@ def _codes(layout: PageLayout, flat: FlatText, pno: int) -> list[Candidate]:
     for li, line in enumerate(layout.lines):
         for cell in line.cells:
             text = cell.text
-            if not va.ICD_DOTTED.search(text):
+            if not va.ICD_DOTTED.search(text) and not (
+                min((w.confidence for w in cell.words), default=1.0) < 1.0 and OCR_ICD_DOTTED.search(text)
+            ):
                 continue
             role = layout.role_at(li, cell.x0)
             strength = 0.75 if role == REFERRAL else 0.55
