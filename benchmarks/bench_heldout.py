@@ -70,6 +70,9 @@ def main(
     ap.add_argument("--threshold", type=float, default=0.95)
     ap.add_argument("--keep", type=Path, help="write the corpus here instead of a temporary folder")
     ap.add_argument("--json-out", type=Path, help="also write the harness summary as JSON")
+    ap.add_argument(
+        "--families", nargs="+", help="score only these layout families (e.g. the ones never debugged)"
+    )
     args = ap.parse_args(argv)
 
     from referral_intake.evaluation.harness import load_corpus, run, summarize, summary_line
@@ -98,6 +101,8 @@ def main(
         settings = load_settings()
         t1 = time.perf_counter()
         results = run(load_corpus(corpus), lambda p: extract_file(p, settings)[0])
+        if args.families:
+            results = [r for r in results if r.family in args.families]
         eval_s = time.perf_counter() - t1
         summary: dict[str, Any] = summarize(results, args.threshold)
 
