@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import numpy as np
 
@@ -131,3 +132,15 @@ def test_value_matching_follows_the_contract() -> None:
     assert value_matches("reason", "evaluation of knee pain", "Evaluation of knee pain.")
     assert not value_matches("reason", "knee", "evaluation of chronic right knee pain")
     assert value_matches("patient.middle_name", None, None)
+
+
+def test_extra_corpora_keep_their_families_apart(tmp_path: Path) -> None:
+    from referral_intake.extraction.calibrate import collect
+    from referral_intake.synth import generate_corpus
+
+    generate_corpus(tmp_path, 2, seed=3, fax_ratio=0.0)
+    plain = collect(tmp_path)
+    tagged = collect(tmp_path, tag="other_generator")
+    assert plain and len(plain) == len(tagged)
+    assert {ex.family for ex in tagged} == {f"other_generator:{ex.family}" for ex in plain}
+    assert all(":" not in ex.family for ex in plain)

@@ -1,10 +1,13 @@
 """Fit the confidence model on a labelled corpus and write `extraction/calibration.json` (shipped in the package).
 
-    # the shipped calibration (a synthetic corpus with seeds apart from the evaluation's 2026; reads cached):
-    python -m referral_intake.extraction.calibrate --corpus CALIB --generate 300 --seed 11 \
-        --fax-ratio 0.35 --validate HELDOUT_DEV --cache CACHE --target 0.997
-    # HELDOUT_DEV: `benchmarks/heldout/generate.py --n 80 --seed 2026 --fax-ratio 0.4`, keeping only its
-    # odd_labels, card_copy, handwritten, two_patient_packet, memo_consult and ehr_order documents
+    # the shipped calibration: 300 synthetic documents (seed apart from the evaluation's 2026) plus two
+    # independent generators' corpora, so leave-one-family-out runs over 30 families of three generators:
+    python -m referral_intake.extraction.calibrate --corpus CALIB --generate 300 --seed 11 --fax-ratio 0.35 \
+        --also cal_unseen --also cal_heldout --cache CACHE --target 0.998
+    # cal_unseen:  benchmarks/unseen/generate.py --out cal_unseen --n 90 --seed 101 --fax-ratio 0.35
+    # cal_heldout: benchmarks/heldout/generate.py --out cal_heldout --n 120 --seed 101 --fax-ratio 0.4, keeping
+    #              its odd_labels, card_copy, handwritten, two_patient_packet, memo_consult and ehr_order
+    #              documents (discharge_sticker, medicaid_numbered and specialty_grid are kept for testing)
     python -m referral_intake.extraction.calibrate --corpus DIR   # an existing corpus with NAME.gold.json
 
 (`--generate` is skipped when the corpus directory already holds documents; reading is cached by content,
@@ -18,7 +21,7 @@ the evaluation's own comparison (`evaluation.compare`). Then (see `confidence` f
    family's fields scored; isotonic regression of right/wrong on these unseen-family scores gives one map
    for text-layer fields and one for OCR fields;
 3. per group, the acceptance cut: the lowest score at which the fields auto-accepted at `--threshold` are
-   right >= `--target` both on the unseen-family scores and on the `--validate` corpora (families never
+   right >= `--target` both on the unseen-family scores and on any `--validate` corpora (families never
    used for fitting; never the test families). Fields under the cut stay just below the threshold;
 4. `vouched`: the method/role combinations and slots seen on >= 3 families; others stay under review.
 
@@ -148,15 +151,18 @@ def examples(
         yield Example(ev.features, ok, ev.path, family, fax, doc)
 
 
-def collect(corpus: Path, cache: Path | None = None) -> list[Example]:
-    """Extract every document of a corpus and label its fields (reads come from `cache` when present)."""
+def collect(corpus: Path, cache: Path | None = None, tag: str = "") -> list[Example]:
+    """Extract every document of a corpus and label its fields (reads come from `cache` when present).
+
+    `tag` prefixes the family names, so that families of different generators never merge into one fold."""
     extractor = LayoutExtractor()
     out: list[Example] = []
     for doc, gold, name in read_corpus_named(corpus, cache):
         truth = corpus / (name + ".truth.json")
         family = str(json.loads(truth.read_text("utf-8")).get("family", "")) if truth.exists() else ""
         fax = any(p.text_source == "ocr" for p in doc.pages)
-        out.extend(examples(extractor.extract_detailed(doc), gold, family or corpus.name, fax, name))
+        family = f"{tag}:{family or corpus.name}" if tag else family or corpus.name
+        out.extend(examples(extractor.extract_detailed(doc), gold, family, fax, name))
     return out
 
 
@@ -519,6 +525,14 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--fax-ratio", type=float, default=0.3)
     ap.add_argument(
+        "--also",
+        type=Path,
+        action="append",
+        default=[],
+        help="another labelled corpus to fit on (e.g. another generator's); its families join the "
+        "leave-one-family-out folds under its directory name (repeatable)",
+    )
+    ap.add_argument(
         "--validate",
         type=Path,
         action="append",
@@ -540,12 +554,14 @@ def main(argv: list[str] | None = None) -> None:
 
         generate_corpus(args.corpus, args.generate, seed=args.seed, fax_ratio=args.fax_ratio)
     data = collect(args.corpus, args.cache)
+    data += [ex for extra in args.also for ex in collect(extra, args.cache, tag=extra.name)]
     validation = [ex for v in args.validate for ex in collect(v, args.cache)]
     with _one_blas_thread():
         model = calibrate(data, threshold=args.threshold, target=args.target, validation=validation)
     cmd = f"python -m referral_intake.extraction.calibrate --corpus {args.corpus}"
     if args.generate:
         cmd += f" --generate {args.generate} --seed {args.seed} --fax-ratio {args.fax_ratio}"
+    cmd += "".join(f" --also {v}" for v in args.also)
     cmd += "".join(f" --validate {v}" for v in args.validate)
     cmd += f" --target {args.target} --threshold {args.threshold}"
     cmd += f" --cache {args.cache}" if args.cache else ""

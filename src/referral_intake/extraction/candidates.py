@@ -32,7 +32,9 @@ from referral_intake.extraction.lexicon import (
     looks_like_payer,
     match_label,
     match_section,
+    ocr_closest,
 )
+from referral_intake.extraction.ocr_vocab import MED_WORDS, address_word
 from referral_intake.reading.model import Word
 
 LIST_PATHS = ("diagnoses", "procedures", "medications", "allergies")
@@ -76,6 +78,7 @@ def resolve_role(key: str, label_role: str | None, section_role: str | None) -> 
     if section_role is not None and key in ROLE_KEYS.get(section_role, frozenset()):
         return section_role, "section"
     if section_role == OTHER and key not in (
+        "mrn",  # a record number is the patient's whoever's block it sits in
         "dob",
         "date",
         "urgency",
@@ -94,6 +97,7 @@ def resolve_role(key: str, label_role: str | None, section_role: str | None) -> 
         "last_name",
         "middle_name",
         "address",
+        "address2",
         "city",
         "state",
         "zip",
@@ -201,6 +205,21 @@ def _checked_option(words: list[Word]) -> str | None:
 _DRAWN_BOXES = frozenset({"☐", "☒"})
 
 
+def _ticked_words(words: list[Word]) -> str | None:
+    """The words after the single ticked box up to the next box; None when no box, or more than one, is ticked."""
+    runs: list[list[str]] = []
+    cur: list[str] | None = None
+    for w in words:
+        state = va.checkbox_state(w.text)
+        if state is not None:
+            cur = [] if state else None
+            if cur is not None:
+                runs.append(cur)
+        elif cur is not None:
+            cur.append(w.text)
+    return " ".join(runs[0]) if len(runs) == 1 and runs[0] else None
+
+
 def emit(role: str | None, key: str, src: Source) -> list[Candidate]:
     """Normalize the source words as `key` for `role`; [] when they do not read as that kind of value."""
     text = nz.clean(src.text)
@@ -215,11 +234,21 @@ def emit(role: str | None, key: str, src: Source) -> list[Candidate]:
         if opt is None:
             return []
         text = opt
+    elif key in ("specialty", "language") and any(va.checkbox_state(w.text) is not None for w in src.words):
+        # "[ ] Cardiology  [X] Nephrology": the words after the one ticked box; an unticked option is no value.
+        picked = _ticked_words(src.words)
+        if picked is None:
+            return []
+        text = picked
     elif any(w.text in _DRAWN_BOXES for w in src.words):
         # Reading marks drawn tick boxes with these glyphs; in any other value they are not text.
         text = nz.clean(" ".join(w.text for w in src.words if w.text not in _DRAWN_BOXES))
         if not text:
             return []
+    if src.ocr < 1.0 and key in ("organization", "specialty", "payer", "plan", "name"):
+        text = nz.ocr_specks(text)
+    if src.ocr < 1.0 and key in ("name", "subscriber"):
+        text = nz.ocr_name_specks(text)
     if role == PATIENT:
         out = _person("patient", key, text, src)
     elif role in _PROVIDER_PREFIX:
@@ -230,7 +259,17 @@ def emit(role: str | None, key: str, src: Source) -> list[Candidate]:
         out = _referral(key, text, src)
     else:
         out = []
-    return cross_kind_check(out, text)
+    out = cross_kind_check(out, text)
+    if src.ocr < 1.0:
+        for c in out:
+            # "payton" for "Dayton": a proper name OCR read with a small first letter lost a stroke there, and
+            # no list can check it; the value stays, as doubtful reading.
+            if _field(c.path) in _CAPITALISED and isinstance(c.value, str) and c.value[:1].islower():
+                c.ocr = min(c.ocr, REPAIRED_SHAPE)
+    return out
+
+
+_CAPITALISED = frozenset({"first_name", "city", "organization", "payer_name"})
 
 
 # ---------------------------------------------------------------- cross-kind sanity
@@ -253,7 +292,7 @@ _OTHER_CAPTION = re.compile(
     r"next of kin|guardian|date|time|age)\s*:?"
 )
 _SSN_SHAPE = re.compile(r"\d{3}-\d{2}-\d{4}|\*{3}-\*{2}-\d{4}|x{3}-x{2}-\d{4}", re.IGNORECASE)
-_PHONE_SHAPE = re.compile(r"(?:\+?1[\s.\-]?)?\(?\d{3}\)?[\s.\-]?\d{3}[\s.\-]\d{4}")
+_PHONE_SHAPE = re.compile(r"(?:\+?1[\s.\-]?)?\(?\d{3}\)?[\s.\-/]?\d{3}[\s.\-]\d{4}")
 # "Doe, Jane", "DOE, JANE M": a person written last name first.
 _LAST_FIRST = re.compile(r"[A-Z][A-Za-z'\-]+,\s*[A-Z][A-Za-z'\-]+(?:\s+[A-Z]\.?)?")
 
@@ -332,12 +371,37 @@ def cross_kind_check(cands: list[Candidate], text: str) -> list[Candidate]:
     return out
 
 
+def specialty_reading(text: str, ocr: bool) -> bool:
+    """Does this text name a specialty, also once OCR's slips are put back ("Orthopedies", "Endoorinology")
+    when it comes from a scan? `emit` repairs such a value the same way and marks it repaired."""
+    if is_specialty(text):
+        return True
+    return ocr and is_specialty(nz.ocr_repair_words(text, _OCR_ORG_WORDS)[0])
+
+
+def _ocr_given_name(first: str | None, src: Source) -> tuple[str | None, float | None]:
+    """An OCR'd given name the name list does not know, put back to the one listed name it reads as once
+    the letters OCR confuses are folded ("Victorla" -> "Victoria"); no further edit is allowed, since
+    people's names are an open set. Names from a text layer, and names the list knows, stay as written."""
+    if first is None or src.ocr >= 1.0 or not first.isalpha():
+        return first, None
+    fix = ocr_closest(first, _given_names(), edit_len=99)
+    if fix is None and first.lower() not in _given_names():
+        # A "q" not before "u" is a "g" whose tail the fax blurred ("DOUQLAS").
+        g = re.sub(r"q(?!u)", "g", first.lower())
+        fix = g if g != first.lower() and g in _given_names() else None
+    if fix is None:
+        return first, None
+    return (fix.upper() if first.isupper() else fix.capitalize()), REPAIRED_SHAPE
+
+
 def _name_parts(prefix: str, text: str, src: Source, with_middle: bool) -> list[Candidate]:
     name = nz.parse_name(text)
     if name is None:
         return []
+    first, fix = _ocr_given_name(name.first, src)
     out = [
-        _mk(f"{prefix}.first_name", name.first, src, "shape"),
+        _mk(f"{prefix}.first_name", first, src, "shape", repaired=fix),
         _mk(f"{prefix}.last_name", name.last, src, "shape"),
     ]
     if with_middle:
@@ -355,12 +419,18 @@ def _address(prefix: str, key: str, text: str, src: Source) -> list[Candidate]:
         a = nz.parse_address(text)
         if a is None:
             return []
+        fixes: dict[str, float] = {}
+        if src.ocr < 1.0:
+            a, fixes = _ocr_address(a)
         for part in ("line1", "line2", "city", "state", "postal_code"):
             v = getattr(a, part)
             if v is not None:
-                out.append(_mk(f"{prefix}.address.{part}", v, src, "shape"))
+                out.append(_mk(f"{prefix}.address.{part}", v, src, "shape", repaired=fixes.get(part)))
     elif key == "address2":
-        out.append(_mk(f"{prefix}.address.line2", text, src, "none"))
+        line2, fix = text, None
+        if src.ocr < 1.0 and (word := address_word(text.split(" ", 1)[0])) is not None:
+            line2, fix = " ".join([word, *text.split(" ", 1)[1:]]), REPAIRED_CHECKED
+        out.append(_mk(f"{prefix}.address.line2", line2, src, "none", repaired=fix))
     elif key == "csz":
         csz = nz.parse_city_state_zip(text)
         if csz:
@@ -380,19 +450,61 @@ def _address(prefix: str, key: str, text: str, src: Source) -> list[Candidate]:
     return out
 
 
+def _ocr_address(a: nz.ParsedAddress) -> tuple[nz.ParsedAddress, dict[str, float]]:
+    """Slips OCR makes in a street line, put back only where the result is checked: a street suffix or unit
+    word from the USPS lists ("9471 Lake PI", "Bivd", "ApL 342"), a house number that is digits but for one
+    misread letter ("2i75 E Birch St"), a fax speck's colon ("8422 N: Ridge Ct")."""
+    fixes: dict[str, float] = {}
+    line1, line2 = a.line1, a.line2
+    if line1:
+        toks = [t.rstrip(":;") if len(t) > 1 else t for t in line1.split(" ")]
+        num = toks[0]
+        # Inner letters only: "12B" and "100A" are real house numbers with a letter.
+        if re.fullmatch(r"\d[0-9A-Za-z|]{0,4}\d", num) and not num.isdigit():
+            fixed = nz.ocr_digits(num)
+            if fixed.isdigit() and sum(c.isdigit() for c in num) >= len(num) - 1:
+                toks[0] = fixed
+                fixes["line1"] = REPAIRED_SHAPE
+        if len(toks) >= 3 and (word := address_word(toks[-1])) is not None:
+            toks[-1] = word
+            fixes["line1"] = min(fixes.get("line1", 1.0), REPAIRED_CHECKED)
+        line1 = " ".join(toks)
+    if line2 and (word := address_word(line2.split(" ", 1)[0])) is not None:
+        line2 = " ".join([word, *line2.split(" ", 1)[1:]])
+        fixes["line2"] = REPAIRED_CHECKED
+    return nz.ParsedAddress(line1, line2, a.city, a.state, a.postal_code), fixes
+
+
+# A last name with a generational suffix after it ("O'Donnell III", "Castellanos Jr"); not "V", which is as
+# often an initial.
+_LAST_SUFFIX = re.compile(r"^([A-Za-z][A-Za-z'\- ]*[A-Za-z])\s+(jr|sr|ii|iii|iv)$", re.IGNORECASE)
+
+
 def _person(prefix: str, key: str, text: str, src: Source) -> list[Candidate]:
     if key == "name":
         return [] if looks_like_org(text) else _name_parts(prefix, text, src, with_middle=True)
     if key in ("first_name", "last_name", "middle_name", "suffix"):
         t = text.strip(".") if key != "suffix" else text.replace(".", "")
         if re.fullmatch(r"[A-Za-z][A-Za-z'\- ]{0,40}", t):
-            return [_mk(f"{prefix}.{key}", t, src, "shape")]
+            given, fix = _ocr_given_name(t, src) if key == "first_name" else (t, None)
+            t = given or t
+            tail = _LAST_SUFFIX.match(t) if key == "last_name" else None
+            if tail is not None:
+                # "Castellanos Jr" in a last-name box: the generational suffix is a field of its own.
+                suffix = nz.SUFFIXES[tail.group(2).lower()]
+                return [
+                    _mk(f"{prefix}.last_name", tail.group(1), src, "shape"),
+                    _mk(f"{prefix}.suffix", suffix, src, "shape"),
+                ]
+            return [_mk(f"{prefix}.{key}", t, src, "shape", repaired=fix)]
         return []
     if key == "dob":
         d, fix = _date(text, "dob")
         return [_mk(f"{prefix}.date_of_birth", d.isoformat(), src, "strong", repaired=fix)] if d else []
     if key == "sex":
         s = nz.parse_sex(text)
+        if s is None and src.ocr < 1.0 and (s := nz.ocr_sex(text)) is not None:
+            return [_mk(f"{prefix}.sex", s, src, "strong", repaired=REPAIRED_CHECKED)]  # "Matle", "Femaie"
         return [_mk(f"{prefix}.sex", s, src, "strong")] if s else []
     if key == "phone":
         p, fix = _phone_ocr(text)
@@ -429,9 +541,10 @@ def _provider(prefix: str, key: str, text: str, src: Source) -> list[Candidate]:
                     _mk(f"{prefix}.specialty", org, src, "strong"),
                 ]
             if looks_like_org(org):
+                org, fix = _ocr_words(org, src, _OCR_ORG_WORDS)  # "... Gastroenterology Assoclates"
                 return [
                     *_name_parts(prefix, person, src, with_middle=False),
-                    _mk(f"{prefix}.organization", org, src, "none"),
+                    _mk(f"{prefix}.organization", org, src, "none", repaired=fix),
                 ]
     if key == "name":
         name = None if looks_like_org(text) else nz.parse_name(text)
@@ -441,11 +554,14 @@ def _provider(prefix: str, key: str, text: str, src: Source) -> list[Candidate]:
             if key == "name" and not any(ch.isdigit() for ch in text) and src.method in ("inline", "right"):
                 if is_specialty(text):
                     return [_mk(f"{prefix}.specialty", text, src, "strong", strength=src.strength * 0.8)]
-                return [_mk(f"{prefix}.organization", text, src, "none", strength=src.strength * 0.5)]
+                org = text.rstrip(" -\u2013\u2014|/,:")
+                if looks_like_org(org):  # "Attn: New Patient Referrals" names a desk, not a practice
+                    return [_mk(f"{prefix}.organization", org, src, "none", strength=src.strength * 0.5)]
             return []
         return _name_parts(prefix, text, src, with_middle=False)
     if key in ("first_name", "last_name") and re.fullmatch(r"[A-Za-z][A-Za-z'\- ]{0,40}", text):
-        return [_mk(f"{prefix}.{key}", text.strip("."), src, "shape")]
+        t, fix = _ocr_given_name(text.strip("."), src) if key == "first_name" else (text.strip("."), None)
+        return [_mk(f"{prefix}.{key}", t, src, "shape", repaired=fix)]
     if key == "credentials" and re.fullmatch(r"[A-Za-z.\-, ]{1,20}", text):
         return [_mk(f"{prefix}.credentials", text.replace(".", "").upper(), src, "shape")]
     if key == "npi":
@@ -457,6 +573,23 @@ def _provider(prefix: str, key: str, text: str, src: Source) -> list[Candidate]:
     if key in ("phone", "fax"):
         p, fix = _phone_ocr(text)
         return [_mk(f"{prefix}.{key}", p, src, "strong", repaired=fix)] if p else []
+    if key == "phone_fax":
+        # "208/555-0122 / 208/555-0137": the phone, then the fax, in the label's order.
+        nums = [m.group(0) for m in nz.PHONE_RE.finditer(nz.clean(text))]
+        if len(nums) > 2:
+            return []
+        out = []
+        for k, num in zip(("phone", "fax"), nums, strict=False):
+            p, fix = _phone_ocr(num)
+            if p:
+                out.append(_mk(f"{prefix}.{k}", p, src, "strong", repaired=fix))
+        return out
+    if (
+        key == "organization"
+        and src.role_source in ("letterhead", "section")
+        and _PHONE_SHAPE.fullmatch(re.sub(r"(?i)\s*(?:x|ext\.?)\s*\d{1,5}$", "", text))
+    ):
+        return _provider(prefix, "phone", text, src)  # "Office 225/555-0139": the office's number
     if key == "organization" and re.match(r"^\d{1,6}[A-Za-z]?\s+\S", text):
         return _address(prefix, "address", text, src)  # "Location: 12 Oak St, ..." is an address
     if key == "specialty" and not is_specialty(text):
@@ -535,7 +668,13 @@ _CARD_TITLE = re.compile(
 # Words no payer's or plan's name holds: a card copy's own title ("COPY OF INSURANCE CARD - FRONT AND BACK"),
 # a sentence ("specialist opinion requested; follow up here in 6 weeks").
 _NOT_PAYER = re.compile(
-    r"(?i)\b(copy|copies|front|back|card|attached|enclosed|requested|follow|see|page)\b|[;!?]"
+    r"(?i)\b(copy|copies|front|back|card|attached|enclosed|requested|follow|see|page|referral|authorization|"
+    r"request|form)\b|[;!?]|^\s*(primary|secondary|tertiary)(\s+(insurance|coverage|payer|plan))?\s*$"
+)
+# "Anthem Blue Cross - Blue Access PPO   ID XJH903674700": an EHR coverage line ends with the member's id.
+_TRAILING_ID = re.compile(
+    r"^(?P<head>.+?)\s+(?:member\s+|subscriber\s+|policy\s+)?(?:ID|Id|id)\s*(?:#|No\.?|number)?\s*[:#]?\s*"
+    r"(?P<id>[A-Z0-9][A-Z0-9\-]{4,24})$"
 )
 # Words that mark a plan (product) rather than the payer: "Northwind Mutual / Northwind Silver HMO".
 _PLAN_WORDS = re.compile(
@@ -551,6 +690,21 @@ _RELATIONSHIPS = re.compile(
 )
 
 
+def reads_as_plan(payer: str, text: str) -> bool:
+    """Does `text`, printed right after the payer's value ("Insurance: Medicaid | Medicaid Managed Care"),
+    name that payer's plan: a plan-type word or the payer's own name opening it, no digits, a few words."""
+    t = nz.clean(text)
+    words = t.split()
+    if not (1 <= len(words) <= 6) or any(ch.isdigit() for ch in t) or not _name_shaped(t):
+        return False
+    if _NOT_PAYER.search(t) or is_caption_text(t) or _person_shaped(t) is not None:
+        return False
+    first = payer.split()[0].lower() if payer.split() else ""
+    return _PLAN_WORDS.search(t) is not None or (
+        len(first) > 2 and words[0].lower() == first and len(words) > 1
+    )
+
+
 def _name_shaped(text: str) -> bool:
     """A proper name's shape: every word capitalised (or a digit or connector), at most eight words."""
     words = text.replace("/", " / ").split()
@@ -561,19 +715,43 @@ def _name_shaped(text: str) -> bool:
 
 def _payer_plan(prefix: str, text: str, src: Source) -> list[Candidate] | None:
     """ "Payer / Plan" in one value (EHR coverage lines): the payer, then a plan-type name after the slash."""
-    m = re.fullmatch(r"(.+?)\s+[/|–—-]\s+(.+)", text)
+    # A fax may turn the dash into "~" and glue it to the payer ("UnitedHealthcare~ UHC Navigate").
+    m = re.fullmatch(r"(.+?)(?:\s+[/|–—~-]|~)\s+(.+)", text)
     if m is None:
-        return None
+        return _payer_repeated(prefix, text, src)
     payer, plan = m.group(1).strip(), m.group(2).strip()
     if (
-        not _PLAN_WORDS.search(plan)
+        # A plan-type word says plan; so does the separator after a well-known payer ("Aetna – Navigate").
+        not (_PLAN_WORDS.search(plan) or is_payer(payer))
         or _PLAN_WORDS.search(payer)
+        or _NOT_PAYER.search(text)
         or not (_name_shaped(payer) and _name_shaped(plan))
     ):
         return None
     known = is_payer(payer)
     return [
         _mk(f"{prefix}.payer_name", payer, src, "shape" if known else "none"),
+        _mk(f"{prefix}.plan_name", plan, src, "none", strength=src.strength * 0.9),
+    ]
+
+
+# Payer names that repeat their own first word ("Blue Cross Blue Shield of Texas").
+_TWO_PART_PAYER = re.compile(r"(?i)\bblue cross\b.*\bblue shield\b")
+
+
+def _payer_repeated(prefix: str, text: str, src: Source) -> list[Candidate] | None:
+    """ "Cigna Healthcare Cigna LocalPlus": the payer, then its plan opening with the payer's name again (the
+    separator between them lost, as a fax or a copied EHR line does)."""
+    words = text.split()
+    first = words[0].lower() if words else ""
+    at = next((i for i in range(1, len(words)) if words[i].lower() == first), None)
+    if len(first) < 3 or at is None or _TWO_PART_PAYER.search(text):
+        return None
+    payer, plan = " ".join(words[:at]), " ".join(words[at:])
+    if not (_name_shaped(payer) and reads_as_plan(payer, plan)) or _PLAN_WORDS.search(payer):
+        return None
+    return [
+        _mk(f"{prefix}.payer_name", payer, src, "shape" if is_payer(payer) else "none"),
         _mk(f"{prefix}.plan_name", plan, src, "none", strength=src.strength * 0.9),
     ]
 
@@ -608,6 +786,18 @@ def _subscriber(prefix: str, text: str, src: Source) -> list[Candidate]:
 
 
 def _coverage(prefix: str, key: str, text: str, src: Source) -> list[Candidate]:
+    if key in ("payer", "plan"):
+        text = re.sub(r"^\((.+)\)[,;.]?$", r"\1", text.strip(" ,;"))  # "(Aetna Open Access HMO),"
+    if (
+        key in ("payer", "plan")
+        and (tail := _TRAILING_ID.match(text)) is not None
+        and any(ch.isdigit() for ch in tail.group("id"))
+    ):
+        head = tail.group("head").strip(" ,;|")
+        if re.search(r"(?i)\bID\b|(payer|payor|group|grp|tax|npi|provider|claim)$", head):
+            return []  # "... ID 83024433145Payer ID 87726": the last id is the payer's, glued by a fax
+        weaker = Source(src.page, src.words, src.method, src.strength * 0.9, src.role_source)
+        return _coverage(prefix, key, head, src) + _coverage(prefix, "member_id", tail.group("id"), weaker)
     if key == "payer" and (both := _payer_plan(prefix, text, src)) is not None:
         return both
     if (
@@ -647,6 +837,11 @@ def _coverage(prefix: str, key: str, text: str, src: Source) -> list[Candidate]:
         )
     if key == "subscriber":
         return _subscriber(prefix, text, src)
+    if key == "relationship" and re.fullmatch(
+        r"(?i)(?:to|of)\s+(?:the\s+)?(?:child|patient|pt|insured|subscriber|policy ?holder|member|guarantor|sponsor)",
+        text.strip(" .:"),
+    ):
+        return []  # "Relationship to child": the rest of a caption the lexicon does not know, not a value
     if key == "relationship" and re.fullmatch(r"[A-Za-z][A-Za-z /\-]{1,20}", text):
         rfix = _ocr_words(text, src, _OCR_RELATIONSHIP_WORDS, 4) if not _RELATIONSHIPS.search(text) else None
         if rfix is not None and rfix[1] is not None:  # "Seif": OCR's reading of "Self"
@@ -679,6 +874,8 @@ def _referral(key: str, text: str, src: Source) -> list[Candidate]:
     if key in ("reason", "summary"):
         path = "reason" if key == "reason" else "clinical_summary"
         text = text.rstrip(" .;,")
+        if key == "reason" and (_person_shaped(text) is not None or _COPY_TO.match(text)):
+            return []  # "cc: Dr. Ann Lee; chart": who gets a copy, not why the patient is referred
         return [_mk(path, text, src, "none")] if len(text) > 2 else []
     if key == "auth":
         v = nz.normalize_id(text)
@@ -688,6 +885,12 @@ def _referral(key: str, text: str, src: Source) -> list[Candidate]:
     if key == "procedure":
         if is_specialty(text):  # "Service Requested: Endocrinology" names a specialty, not a procedure
             return [_mk("referred_to.specialty", text, src, "strong", strength=src.strength * 0.8)]
+        if specialty_reading(text, src.ocr < 1.0):  # "Behavloral Health" read from a scan
+            fixed, fix = _ocr_words(text, src, _OCR_ORG_WORDS)
+            spec = _mk(
+                "referred_to.specialty", fixed, src, "strong", strength=src.strength * 0.8, repaired=fix
+            )
+            return [spec]
         out = []
         for m in re.finditer(r"\b(\d{4}[0-9FT]|[A-V]\d{4})\b", text):
             code = va.cpt_valid(m.group(1))
@@ -710,12 +913,27 @@ def _referral(key: str, text: str, src: Source) -> list[Candidate]:
         return out
     if key in ("medications", "allergies"):
         text = _list_sentences(text)
-        items = [nz.clean(x).rstrip(" .;,") for x in re.split(r";|\u2022|\n|,(?![^()]*\))", text)]
+        # On a scan a list's ";" is often read as ":" ("atorvastatin 20 mg nightly: albuterol inhaler").
+        sep = r";|\u2022|\n|,(?![^()]*\))" + (r"|(?<=[a-z]):\s" if src.ocr < 1.0 else "")
+        # A list printed with bullets or dashes ("- fluoxetine 10 mg daily", "* Latex") or numbered ("1. ..."):
+        # the marker is not part of the item.
+        items = [_LIST_MARK.sub("", nz.clean(x)).rstrip(" .;,") for x in re.split(sep, text)]
         # "None", "NKDA", "No known drug allergies" state an empty list, not an item.
-        return [_mk(key, x, src, "none") for x in items if len(x) > 1 and not _NONE_ITEM.fullmatch(x)]
+        items = [x for x in items if len(x) > 1 and not _NONE_ITEM.fullmatch(x)]
+        # OCR'd drug, dose and allergy words put back to the words prescriptions are written in ("aspirln 81
+        # mg dally" -> "aspirin 81 mg daily"); a word no list knows (a brand, a rare drug) stays as read.
+        if src.ocr < 1.0:
+            items = [_OCR_GLUED_DOT.sub(" ", x) for x in items]
+        readings = [_ocr_words(x, src, MED_WORDS, 7) for x in items]
+        return [_mk(key, x, src, "none", repaired=fix) for x, fix in readings]
     return []
 
 
+_LIST_MARK = re.compile(r"^(?:[-*\u2013\u2022\u00b7\u25aa\u25e6>]+|\(?\d{1,2}[.)])\s+")
+# A fax speck read as a period gluing two words of a list item ("metformin 500 mg.BID"); not a decimal.
+_OCR_GLUED_DOT = re.compile(r"(?<=[a-z]{2})\.(?=[A-Za-z]{2})")
+
+_COPY_TO = re.compile(r"(?i)^(?:dr\.?\s|doctor\s|patient\b|pt\b|chart\b|file\b|pcp\b|referring\b|[^@\s]+@)")
 _SENTENCE_END = re.compile(
     r"(?<=[A-Za-z0-9)\]])(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bSt)(?<!\bNo)(?<!\b[A-Z])\.\s+(?=[A-Z])"
 )

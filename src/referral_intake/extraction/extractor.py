@@ -28,7 +28,8 @@ from referral_intake.extraction import confidence as conf
 from referral_intake.extraction.candidates import Candidate
 from referral_intake.extraction.harvest import harvest_labels
 from referral_intake.extraction.layout import analyze
-from referral_intake.extraction.patterns import harvest_patterns
+from referral_intake.extraction.narrative import harvest_narrative
+from referral_intake.extraction.patterns import drop_unticked_options, harvest_patterns
 from referral_intake.extraction.reconcile import Alternative, Choice, reconcile
 from referral_intake.reading.model import Page, ReadDocument
 
@@ -89,7 +90,8 @@ class LayoutExtractor:
         page_cands: dict[int, list[Candidate]] = {}
         for page in doc.pages:
             layout = analyze(page)
-            cands = harvest_labels(layout) + harvest_patterns(layout)
+            cands = harvest_labels(layout) + harvest_patterns(layout) + harvest_narrative(layout)
+            cands = drop_unticked_options(cands, layout)
             if page.kind == "cover_sheet":
                 # A fax cover's "Comments:" line asks to schedule or call back; it is no clinical summary.
                 cands = [c for c in cands if c.path != "clinical_summary"]
@@ -142,7 +144,7 @@ def _page_identity(cands: list[Candidate]) -> tuple[str | None, str | None]:
     """(last name, DOB) the page states most firmly for its patient; used only to compare pages."""
     best: dict[str, tuple[float, str]] = {}
     for c in cands:
-        if c.path in ("patient.last_name", "patient.date_of_birth") and c.strength >= 0.7:
+        if c.path in ("patient.last_name", "patient.date_of_birth") and c.strength >= 0.6:
             s = c.strength * (1.0 if c.role_source in ("label", "section", "pattern", "default") else 0.5)
             if c.path not in best or s > best[c.path][0]:
                 best[c.path] = (s, str(c.value).lower())

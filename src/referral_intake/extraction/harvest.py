@@ -8,7 +8,15 @@ import itertools
 import re
 
 from referral_intake.extraction import normalize as nz
-from referral_intake.extraction.candidates import Candidate, Source, emit, is_caption_text, resolve_role
+from referral_intake.extraction import validate as va
+from referral_intake.extraction.candidates import (
+    Candidate,
+    Source,
+    emit,
+    is_caption_text,
+    reads_as_plan,
+    resolve_role,
+)
 from referral_intake.extraction.layout import (
     Cell,
     LabelSpan,
@@ -23,6 +31,8 @@ from referral_intake.extraction.layout import (
     value_words,
 )
 from referral_intake.extraction.lexicon import (
+    INSURANCE,
+    INSURANCE2,
     OTHER,
     PATIENT,
     REFERRED_TO,
@@ -63,7 +73,7 @@ def _label_ok_without_colon(span: LabelSpan, rest: list[Word], grid: bool = Fals
         return nz.DATE_RE.search(text) is not None
     if key in ("npi",):
         return re.search(r"\d{10}", text.replace("-", "")) is not None
-    if key in ("phone", "fax"):
+    if key in ("phone", "fax", "phone_fax"):
         return nz.PHONE_RE.search(text) is not None
     if (
         key == "member_id"
@@ -72,12 +82,12 @@ def _label_ok_without_colon(span: LabelSpan, rest: list[Word], grid: bool = Fals
         and all(w.text[:1].isupper() for w in rest)
     ):
         return True  # a card's "Member    JANE DOE" names the member; the harvest reads it as a name
-    if key in ("mrn", "member_id", "group", "auth"):
+    if key in ("mrn", "member_id", "group", "auth", "payer_id"):
         # An id may be printed in groups ("XLK 904 39105"), each group upper-case letters and digits.
         grouped = re.fullmatch(r"[A-Z0-9]{1,5}(?: [A-Z0-9]{2,6}){1,3}", text) is not None
         return any(c.isdigit() for c in text) and words >= 1 and (text.count(" ") < 2 or grouped)
-    if key == "payer" and looks_like_payer(text):
-        return True  # "Insurance   Lakeshore Health Plan"
+    if key in ("payer", "plan") and looks_like_payer(text):
+        return True  # "Insurance   Lakeshore Health Plan", "Plan   TRICARE Prime"
     if span.label.strength < 0.8 and words < 2 and not grid:
         return False
     if key == "specialty":  # "Specialty Referral" is a form title, "Specialty Cardiology" a value
@@ -85,6 +95,15 @@ def _label_ok_without_colon(span: LabelSpan, rest: list[Word], grid: bool = Fals
     if key in _NAME_KEYS:
         # "Name Schmidt, Jonathan J" yes; "Patient reports the symptoms" no: names are capitalised.
         return all(w.text[:1].isupper() or w.text.lower() in _PARTICLES for w in rest) and len(rest) <= 6
+    if key in ("sex", "relationship", "urgency") and any(va.checkbox_state(w.text) for w in rest):
+        # "How soon?  [x] Routine [ ] Urgent (within 1 week) [ ] STAT / same day": a ticked choice among
+        # options, however many words the options take; `emit` keeps the ticked one.
+        return True
+    if key == "address" and rest[0].text[:1].isdigit() and len(rest) <= 16:
+        return True  # "Address 596 Juniper Ave, Bldg A Ste 26, Knoxville, TN 37919": all on one line
+    if key == "address2":
+        # "Apt / unit" over (or under) "Apt 26D" names the value; a cell "Apt 26D" is that value itself.
+        return grid and len(rest) <= 4
     if key in ("sex", "state", "zip", "csz", "address", "city", "language", "relationship", "urgency"):
         return len(rest) <= 8  # the normalizer decides whether the words read as that kind of value
     return (
@@ -104,6 +123,35 @@ def _label_ok_without_colon(span: LabelSpan, rest: list[Word], grid: bool = Fals
         )
         and rest[0].text[:1].isalnum()
     )
+
+
+def _join_wrapped_items(layout: PageLayout, sources: list[Source], line_ix: list[int]) -> list[Source]:
+    """ "gabapentin 300 mg at bedtime; albuterol inhaler 2 puffs every 4 hours" / "as needed; cetirizine ...":
+    a separated list whose line runs to the margin without a separator at its end wraps an item onto the
+    next line; that line is joined to it rather than read as items of its own."""
+    if len(sources) != len(line_ix):
+        return sources
+    out: list[Source] = []
+    prev_line = -1
+    for src, li in zip(sources, line_ix, strict=True):
+        if out and prev_line >= 0:
+            last = out[-1]
+            text = last.text.rstrip()
+            if (
+                re.search(r"[;,]", text)
+                and not re.search(r"[;,.]$", text)
+                and _wrapped(layout, layout.lines[prev_line])
+                and src.words
+                and src.words[0].text[:1].islower()
+            ):
+                out[-1] = Source(
+                    last.page, last.words + src.words, last.method, last.strength, last.role_source
+                )
+                prev_line = li
+                continue
+        out.append(src)
+        prev_line = li
+    return out
 
 
 def _opens_label(cell: Cell) -> bool:
@@ -129,6 +177,18 @@ def _row_person_role(line: Line, cell: Cell, k: int = 0) -> str | None:
     return None
 
 
+def _row_section_role(layout: PageLayout, li: int, cell: Cell) -> str | None:
+    """The provider whose section holds the label opening this row ("Fax: ...  Phone: ..." under "From:"),
+    for a role-less label further right that lies outside that section's column."""
+    first = layout.lines[li].cells[0]
+    if first is cell or not starts_with_label(first):
+        return None
+    sec = layout.section_at(li, first.x0)
+    if sec is None or sec.source != "section" or sec.role not in (REFERRING, REFERRED_TO):
+        return None
+    return sec.role
+
+
 # A fill-in line typed as characters ("________", "- - - -"): a blank value, or a rule between rows.
 _RULE = re.compile(r"[_\-\u2013\u2014.\s]{3,}")
 
@@ -152,19 +212,41 @@ def _caption_row(line: Line) -> bool:
     return known > 0
 
 
+def _self_labelled(cell: Cell) -> bool:
+    """A cell that is a "Label: value" pair of its own ("Patient is insured's: [x] Self")."""
+    return (
+        bool(cell.labels)
+        and cell.labels[0].start == 0
+        and cell.labels[0].colon
+        and cell.labels[0].label.key != "unknown"
+        and cell.labels[-1].end < len(cell.words)
+    )
+
+
 def _value_row(line: Line) -> bool:
-    """A line of unlabelled values (some maybe blank rules): no caption-only cell, no "Label:" in it."""
-    return not _caption_row(line) and not any(
-        is_section_header(c) or cell_is_label_only(c) or any(sp.colon for sp in c.labels) for c in line.cells
+    """A line of unlabelled values (some maybe blank rules): no caption-only cell, no "Label:" in it.
+
+    A "Label: value" cell of its own may sit beside the values ("Colleen Roe | 02/22/1986 | Patient is
+    insured's: [x] Self" over "Policyholder name | Insured's DOB"), as long as plain values are there too."""
+    plain = [c for c in line.cells if not _self_labelled(c)]
+    return (
+        bool(plain)
+        and not _caption_row(line)
+        and not any(
+            is_section_header(c) or cell_is_label_only(c) or any(sp.colon for sp in c.labels) for c in plain
+        )
     )
 
 
 def _align(values: Line, captions: Line) -> dict[int, Cell] | None:
     """Caption cell index -> the value cell over (or under) it, when each value cell overlaps exactly one
-    caption and no caption two values; None when the rows do not line up."""
+    caption and no caption two values; None when the rows do not line up. A self-labelled value cell
+    (`_self_labelled`) needs no caption and must stand clear of them."""
     out: dict[int, Cell] = {}
     for v in values.cells:
         hits = [k for k, c in enumerate(captions.cells) if min(v.x1, c.x1 + 4) - max(v.x0, c.x0 - 4) > 0]
+        if not hits and _self_labelled(v):
+            continue
         if len(hits) != 1 or hits[0] in out:
             return None
         out[hits[0]] = v
@@ -460,14 +542,42 @@ def harvest_labels(layout: PageLayout) -> list[Candidate]:
                     # "Guarantor   Desmond Amadi" is a field with its value (the subscriber), not a header
                     # closing the patient's region; its relationship and DOB lines are the subscriber's too.
                     sec = layout.section_at(sec.line - 1, cell.x0) if sec.line > 0 else None
+                if (
+                    lab.key in ("member_id", "group")
+                    and sec is not None
+                    and sec.line >= 0
+                    and _CLAIM_HEAD.search(layout.lines[sec.line].text)
+                ):
+                    continue  # a work-injury or auto claim's policy number is no health plan member id
                 role, role_src = resolve_role(lab.key, lab.role, sec.role if sec else None)
                 if role_src == "section" and sec is not None and sec.source == "letterhead":
                     role_src = "letterhead"
-                if sec is None and lab.role is None and role_src in ("default", "guess", "none"):
+                if (
+                    lab.role is None
+                    and role_src in ("default", "guess", "none")
+                    and not (sec and sec.role == OTHER)
+                ):
                     # "Referred by: Dr. X    Office ph: ..." - a role-less label on a person's row is theirs.
-                    owner = _row_person_role(line, cell, k)
+                    owner = _row_person_role(line, cell, k) or _row_section_role(layout, li, cell)
                     if owner is not None and lab.key in ROLE_KEYS[owner]:
                         role, role_src = owner, "section"
+                elif (
+                    lab.role is None
+                    and sec is not None
+                    and sec.line < li
+                    and sec.role != OTHER
+                    and any(s.line == li and abs(s.x0 - sec.x0) < 8 for s in layout.sections)
+                ):
+                    # The row's own "Referred by: Dr. X", opening the same column as a header further up
+                    # ("Patient: ..." spanning the page), closes that header's region: "Office ph:" printed right
+                    # of it is the referrer's. (A header of another column, "Patient" at mid-page, stays.)
+                    owner = _row_person_role(line, cell, k)
+                    if owner is not None and owner != sec.role and lab.key in ROLE_KEYS[owner]:
+                        role, role_src = owner, "section"
+                if lab.provider and role not in (REFERRING, REFERRED_TO) and not (sec and sec.role == OTHER):
+                    # "Clinic phone" outside any provider's section: the sending clinic's, weakly; never the
+                    # patient's.
+                    role, role_src = REFERRING, "guess"
                 method = "inline"
                 vwords = rest
                 vline, vcell = li, cell
@@ -483,6 +593,10 @@ def harvest_labels(layout: PageLayout) -> list[Candidate]:
                         and not is_section_header(rc)
                     ):
                         vwords, vcell, method = list(rc.words), rc, "right"
+                        if rc.labels and rc.labels[0].colon and lab.key in ROLE_KEYS[REFERRING]:
+                            # "To:  Oak Digestive Health - Attn: Referrals": the value ends where the next
+                            # label starts.
+                            vwords = vwords[: rc.labels[0].start]
                         # A right-hand value in a labelled row may carry the next label inline ("F  DOB: ...").
                     elif span.colon and (wrapped := _wrapped_value(layout, li, cell)) is not None:
                         vline, vcell = wrapped  # "... Allergies:" ending a full line: the value wraps
@@ -503,8 +617,17 @@ def harvest_labels(layout: PageLayout) -> list[Candidate]:
                             used_below.add(id(vcell))
                 if not vwords:
                     continue
-                if lab.key == "urgency" and method in ("right", "below"):
-                    # An options row ("Routine  Urgent  STAT") is one value, whichever cell was picked.
+                columns: list[tuple[str, Cell]] = []
+                if method == "right" and lab.role is None:
+                    columns = _provider_columns(layout, li, vcell, cell, sec, lab.key)
+                    if columns and columns[0][1] is vcell:
+                        role, role_src = columns[0][0], "section"
+                if (
+                    lab.key == "urgency"
+                    or (lab.key == "specialty" and any(va.checkbox_state(w.text) is not None for w in vwords))
+                ) and method in ("right", "below"):
+                    # An options row ("Routine  Urgent  STAT", "[ ] Cardiology  [X] Nephrology") is one value,
+                    # whichever cell was picked.
                     vwords = [w for c in layout.lines[vline].cells if c.x0 >= vcell.x0 - 2 for w in c.words]
                 strength = lab.strength * (1.0 if span.colon or method == "table" else 0.85)
                 sources = [Source(pno, vwords, method, strength, role_src)]
@@ -545,6 +668,7 @@ def harvest_labels(layout: PageLayout) -> list[Candidate]:
                             more = []  # another label follows in the cell: the value ended there
                         more = list(itertools.takewhile(lambda m: len(m[1].words) <= 10, more))
                         sources += [Source(pno, list(c.words), method, strength, role_src) for _, c in more]
+                        sources = _join_wrapped_items(layout, sources, [vline] + [lj for lj, _ in more])
                     elif more:
                         sources = [
                             Source(
@@ -559,6 +683,16 @@ def harvest_labels(layout: PageLayout) -> list[Candidate]:
                     sources = [
                         Source(pno, vwords + _org_wrap(layout, vline, vwords), method, strength, role_src)
                     ]
+                if lab.key == "payer" and method == "inline" and vcell is cell and k == len(cell.labels) - 1:
+                    nxt = right_cell(line, cell)
+                    if (
+                        nxt is not None
+                        and not nxt.labels
+                        and reads_as_plan(" ".join(w.text for w in vwords), nxt.text)
+                    ):
+                        # "Insurance: Medicaid | Medicaid Managed Care | ID ...": the plan follows the payer.
+                        plan = Source(pno, list(nxt.words), "right", strength * 0.8, role_src)
+                        out.extend(emit(role, "plan", plan))
                 for src in sources:
                     got = emit(role, lab.key, src)
                     if not got and lab.key == "member_id" and nz.parse_name(src.text) is not None:
@@ -566,11 +700,139 @@ def harvest_labels(layout: PageLayout) -> list[Candidate]:
                         weaker = Source(src.page, src.words, src.method, src.strength * 0.7, "default")
                         got = emit(PATIENT, "name", weaker)
                     out.extend(got)
+                for crole, ccell in columns:
+                    if ccell is not vcell:  # the same row's value for the provider in the next column
+                        csrc = Source(pno, list(ccell.words), "right", strength, "section")
+                        out.extend(emit(crole, lab.key, csrc))
     out.extend(_blocks(layout, captions))
+    out.extend(_coverage_columns(layout))
+    out.extend(_guardian_subscriber_dob(layout, captions, out))
+    return out
+
+
+def _provider_columns(
+    layout: PageLayout, li: int, vcell: Cell, label_cell: Cell, sec: Section | None, key: str
+) -> list[tuple[str, Cell]]:
+    """A grid of row labels with one column per provider ("ORDERING PROVIDER | REFER TO" over "Name | Ann Lee |
+    Bo Park"): the unlabelled cells of this row from `vcell` on that sit under a provider's column header
+    newer than the label's own section, each with that provider's role; [] when the row is no such grid."""
+    out: list[tuple[str, Cell]] = []
+    line = layout.lines[li]
+    for c in line.cells[line.cells.index(vcell) :]:
+        if c.labels or is_section_header(c):
+            break
+        csec = layout.section_at(li, c.x0)
+        if (
+            csec is None
+            or csec.source != "section"
+            or csec.role not in (REFERRING, REFERRED_TO)
+            or csec.x0 <= label_cell.x1
+            or (sec is not None and csec.line < sec.line)
+            or key not in ROLE_KEYS[csec.role]
+            or any(r == csec.role for r, _ in out)
+        ):
+            break
+        out.append((csec.role, c))
     return out
 
 
 _ADDRESS_START = re.compile(r"^\d{1,6}[A-Za-z]?\s+\S")
+
+# Column heads of a face sheet's coverage grid ("Insurance | Primary | Secondary").
+_COVERAGE_COLUMN = re.compile(
+    r"(?i)^(primary|secondary)(?:\s+(?:insurance|coverage|payer|payor|plan|carrier|ins\.?))?:?$"
+)
+
+
+_CLAIM_HEAD = re.compile(r"(?i)\bclaim\b")
+_GUARDIAN = r"(?:parent\s*/\s*(?:legal\s+)?guardian|parent or guardian|legal guardian|guardian|parent)"
+_GUARDIAN_NAME = re.compile(r"(?i)^" + _GUARDIAN + r"(?:'?s)?(?:\s+name)?\s*:?$")
+_GUARDIAN_DOB = re.compile(
+    r"(?i)^" + _GUARDIAN + r"(?:'?s)?\s+(?:date of birth|dob|d\.o\.b\.?|birth ?date)(?:\s*\([^)]*\))?\s*:?$"
+)
+
+
+def _caption_value(layout: PageLayout, captions: dict[int, Cell | None], cell: Cell) -> Cell | None:
+    """The value a caption cell names: the cell over it on a caption-under form, else the cell right under."""
+    if id(cell) in captions:
+        return captions[id(cell)]
+    below = cell_below(layout, cell.line, cell.x0 - 2, max(cell.x1, cell.x0 + 40), max_lines=1)
+    if below is None or below[1].labels or is_section_header(below[1]):
+        return None
+    return below[1]
+
+
+def _guardian_subscriber_dob(
+    layout: PageLayout, captions: dict[int, Cell | None], found: list[Candidate]
+) -> list[Candidate]:
+    """A child's form gives the parent's or guardian's name and birth date, and the policyholder by name only:
+    when the policyholder is that same person, the guardian's birth date is the subscriber's."""
+    subscribers = {
+        c.path.split(".")[1]: str(c.value).casefold() for c in found if c.path.endswith(".subscriber_name")
+    }
+    if not subscribers:
+        return []
+    names: list[str] = []
+    dobs: list[Cell] = []
+    for ln in layout.lines:
+        for c in ln.cells:
+            text = c.text.strip()
+            if _GUARDIAN_NAME.match(text):
+                v = _caption_value(layout, captions, c)
+                if v is not None:
+                    names.append(" ".join(nz.clean(v.text).split()).casefold())
+            elif _GUARDIAN_DOB.match(text):
+                v = _caption_value(layout, captions, c)
+                if v is not None:
+                    dobs.append(v)
+    if len(set(names)) != 1 or len(dobs) != 1:
+        return []
+    out: list[Candidate] = []
+    for idx, sub in subscribers.items():
+        if " ".join(sub.split()) == names[0]:
+            role = INSURANCE if idx == "0" else INSURANCE2
+            src = Source(layout.page.number, list(dobs[0].words), "below", 0.7, "section")
+            out.extend(emit(role, "subscriber_dob", src))
+    return out
+
+
+def _coverage_columns(layout: PageLayout) -> list[Candidate]:
+    """A coverage grid with one column per coverage: labels down the left, "Primary" and "Secondary" heading
+    the value columns. The label pass reads the first value right of each label (the primary); this reads
+    the cells under the "Secondary" head as the second coverage's."""
+    out: list[Candidate] = []
+    lines = layout.lines
+    pno = layout.page.number
+    lh = layout.line_height
+    for li, line in enumerate(lines):
+        heads = [
+            (c, INSURANCE if m.group(1).lower() == "primary" else INSURANCE2)
+            for c in line.cells
+            if (m := _COVERAGE_COLUMN.match(c.text.strip())) is not None
+        ]
+        if {r for _, r in heads} != {INSURANCE, INSURANCE2} or len(heads) != 2:
+            continue
+        second = next(c for c, r in heads if r == INSURANCE2)
+        first = next(c for c, r in heads if r == INSURANCE)
+        if second.x0 <= first.x1:
+            continue
+        prev_y1 = line.y1
+        for ln in lines[li + 1 : li + 16]:
+            if ln.y0 - prev_y1 > 2.5 * lh:
+                break
+            lab_cell = ln.cells[0]
+            if lab_cell.x1 > first.x0 + 4 or not cell_is_label_only(lab_cell) or len(lab_cell.labels) != 1:
+                break  # the grid ends where its left column stops holding a label alone
+            lab = lab_cell.labels[0].label
+            prev_y1 = ln.y1
+            if lab.key not in ROLE_KEYS[INSURANCE] or lab.key == "name" or lab.role not in (None, INSURANCE):
+                continue
+            for c in ln.cells[1:]:
+                if c.labels or is_section_header(c) or abs(c.x0 - second.x0) > 12:
+                    continue
+                src = Source(pno, list(c.words), "table", lab.strength * 0.9, "section")
+                out.extend(emit(INSURANCE2, lab.key, src))
+    return out
 
 
 def _blocks(layout: PageLayout, captions: dict[int, Cell | None]) -> list[Candidate]:
@@ -594,6 +856,10 @@ def _blocks(layout: PageLayout, captions: dict[int, Cell | None]) -> list[Candid
         rc = right_cell(header_line, hcell)
         if rc is not None and rc.x0 < sec.x1 and not starts_with_label(rc):
             continue
+        if _labelled_grid(layout, sec) if sec.role != PATIENT else _caption_grid(layout, sec):
+            # The header heads a form's labelled rows or a column of a grid: the labels read them (under
+            # "1 MEMBER" over "Last name | First name" rows, "Anthem Blue Cross" further down is no name).
+            continue
         got_name = got_street = False
         for _, cell in _continuation_in_column(layout, sec):
             text = nz.clean(cell.text)
@@ -616,7 +882,8 @@ def _blocks(layout: PageLayout, captions: dict[int, Cell | None]) -> list[Candid
                     out.extend(cands)
                     got_name = True
                     continue
-            if not got_street and _ADDRESS_START.match(text):
+            street = sec.role == PATIENT or len(text.split()) >= 3  # "4 SERVICES" is a numbered heading
+            if not got_street and _ADDRESS_START.match(text) and street:
                 out.extend(emit(sec.role, "address", src))
                 got_street = True
                 continue
@@ -634,6 +901,35 @@ def _blocks(layout: PageLayout, captions: dict[int, Cell | None]) -> list[Candid
                     emit(sec.role, "organization", Source(pno, list(cell.words), "block", 0.4, "section"))
                 )
     return out
+
+
+def _caption_grid(layout: PageLayout, sec: Section) -> bool:
+    """Under the patient's header, a row of captions ("Last name | First name | MI") or row labels left of
+    the header's column: a grid the labels read. (A lone "Name: Jane Roe" over unlabelled street and city
+    lines is still a block.)"""
+    lines = layout.lines
+    for k, lj in enumerate(range(sec.line + 1, min(len(lines), sec.line + 4))):
+        ln = lines[lj]
+        inside = [c for c in ln.cells if sec.x0 - 6 <= c.x0 < sec.x1]
+        if k == 0 and len(inside) >= 2 and all(cell_is_label_only(c) for c in inside):
+            return True
+        if any(c.x1 < sec.x0 - 4 and cell_is_label_only(c) and _opens_label(c) for c in ln.cells):
+            return True
+    return False
+
+
+def _labelled_grid(layout: PageLayout, sec: Section) -> bool:
+    """Under this header, is the first line a row of captions in its column ("Provider (last, first) | NPI"),
+    or do the next lines carry row labels left of the column ("Name | [value under the header]")?"""
+    lines = layout.lines
+    for k, lj in enumerate(range(sec.line + 1, min(len(lines), sec.line + 4))):
+        ln = lines[lj]
+        inside = [c for c in ln.cells if sec.x0 - 6 <= c.x0 < sec.x1]
+        if k == 0 and inside and starts_with_label(inside[0]) and not is_section_header(inside[0]):
+            return True
+        if any(c.x1 < sec.x0 - 4 and cell_is_label_only(c) and _opens_label(c) for c in ln.cells):
+            return True
+    return False
 
 
 def _before_id(words: list[Word]) -> list[Word]:

@@ -12,18 +12,25 @@ import itertools
 import re
 import statistics
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from referral_intake.extraction import normalize as nz
 from referral_intake.extraction.lexicon import (
     MAX_LABEL_WORDS,
+    PATIENT,
+    REFERRED_TO,
     REFERRING,
     ROLE_KEYS,
     Label,
+    fuzzy_label,
     label_table,
     looks_like_payer,
     norm_label,
     ocr_label,
     section_table,
+    slash_label,
 )
 from referral_intake.reading.model import Page, Word
 
@@ -107,6 +114,20 @@ class PageLayout:
                 best = s
         if best is not None and best.source == "letterhead" and line > self.letterhead_end:
             return None
+        if (
+            best is not None
+            and best.role in _PROVIDERS
+            and any(
+                s.role in _PROVIDERS
+                and s.role != best.role
+                and best.line < s.line <= line
+                and abs(s.x0 - best.x0) < 8
+                for s in self.sections
+            )
+        ):
+            # "To: ..." then "From: ..." in one column: the sender's header ends the recipient's region across
+            # its whole width, also right of the sender's narrower header ("Phone:" far right on its rows).
+            return None
         return best
 
     def role_at(self, line: int, x: float) -> str | None:
@@ -120,6 +141,7 @@ class PageLayout:
     fax_header: list[Line] = field(default_factory=list)
 
 
+_PROVIDERS = (REFERRING, REFERRED_TO)
 _BARS = {"|", "¦", "│", "•", "·"}
 _BOX_OPEN = {"[", "("}
 _BOX_CLOSE = {"]", ")"}
@@ -154,9 +176,12 @@ def _merge_boxes(words: list[Word]) -> list[Word]:
 # OCR drops spaces: "(217)555-0144Fax:", "CignaID:", "[]Urgent". Split where a label or a box is glued on.
 _GLUED = (
     re.compile(r"^(.*?[\d)a-z.,])((?:[A-Z][a-z]+|ID|NPI|DOB|MRN|DX|CPT|ICD)#?:.*)$"),
-    re.compile(r"^(\[[^\]]?\]|\([xX ]?\)|[☐☒☑□■])(\w.*)$"),
+    re.compile(r"^(\[[^\]]?\]|\([xX ]?\)|[☐☒☑□■✔✓])(\w.*)$"),
     # A value glued after the colon ("Name:Jane", "......:Gerald"); not a time ("13:46") nor a URL.
-    re.compile(r"^([A-Za-z.#)\u2026]*[A-Za-z.#)\u2026]:)([A-Za-z(\d].*)$"),
+    # Also a tick box glued after the colon ("Urgency:[X]", "Sex:☒F").
+    re.compile(r"^([A-Za-z.#)\u2026]*[A-Za-z.#)\u2026]:)([A-Za-z(\d\[☐☒☑✔✓].*)$"),
+    # A phone number glued to the e-mail address after it ("505/555-0138marisol.r66@example.com").
+    re.compile(r"^(.*\d{4})([A-Za-z][\w.+\-]*@[\w\-]+(?:\.[\w\-]+)+)$"),
 )
 
 
@@ -178,6 +203,57 @@ def _unglue(w: Word) -> list[Word]:
                 *_unglue(Word(m.group(2), cut + 0.5, w.y0, w.x1, w.y1, w.confidence, w.block, w.line)),
             ]
     return [w]
+
+
+_CAMEL = re.compile(r"^([A-Za-z]*[a-z])([A-Z][A-Za-z'\-]+[,.;:]?)$")
+
+
+@lru_cache(maxsize=1)
+def _label_words() -> frozenset[str]:
+    return frozenset(w for phrase in label_table() for w in phrase.split())
+
+
+@lru_cache(maxsize=1)
+def _label_ends() -> frozenset[str]:
+    # Words a label ends with; not those that also open brand names written in camel case ("CareSource",
+    # "HealthPartners", "PlanChoice").
+    return frozenset(p.split()[-1] for p in label_table()) - {"care", "health", "plan"}
+
+
+def _unglue_label_word(w: Word) -> list[Word]:
+    """ "NameKeisha", "NameNGUYEN,", "sponsorSpouse": OCR lost the space between a label's last word and the
+    capitalised value after it. Split where a word the labels use meets a capital, unless what follows is
+    a label word too ("FirstName") or the value is one letter ("PhD")."""
+    m = _CAMEL.match(w.text)
+    if m is None:
+        return [w]
+    head, tail = m.group(1), m.group(2)
+    core = tail.rstrip(",.;:")
+    words = _label_words()
+    if head.lower() not in _label_ends() or len(head) < 3 or len(core) < 2 or core.lower() in words:
+        return [w]
+    cut = w.x0 + (w.x1 - w.x0) * len(head) / len(w.text)
+    return [
+        Word(head, w.x0, w.y0, cut, w.y1, w.confidence, w.block, w.line),
+        Word(tail, cut + 0.5, w.y0, w.x1, w.y1, w.confidence, w.block, w.line),
+    ]
+
+
+_DIGIT_GLUE = re.compile(r"^([A-Za-z]*[a-z])(\(?\d(?=(?:\D*\d){2})[^@]*)$")
+
+
+def _unglue_label_digits(w: Word) -> list[Word]:
+    """ "Phone225/555-0170", "birth16-Feb-1963": OCR lost the space between a label's last word and the
+    digits of its value. Only after a word labels end with, so ids with letters ("Abc12345") stay whole."""
+    m = _DIGIT_GLUE.match(w.text)
+    if m is None or m.group(1).lower() not in _label_ends():
+        return [w]
+    head, tail = m.group(1), m.group(2)
+    cut = w.x0 + (w.x1 - w.x0) * len(head) / len(w.text)
+    return [
+        Word(head, w.x0, w.y0, cut, w.y1, w.confidence, w.block, w.line),
+        Word(tail, cut + 0.5, w.y0, w.x1, w.y1, w.confidence, w.block, w.line),
+    ]
 
 
 @dataclass(slots=True)
@@ -262,6 +338,8 @@ def build_lines(page: Page) -> list[Line]:
     """Cluster words into lines by vertical overlap, then split each line into cells at wide gaps."""
     ocr = page.text_source == "ocr"
     words = [u for w in page.words if w.text.strip() for u in _unglue(_plain(w) if ocr else w)]
+    if ocr:
+        words = [u for w in words for u in _unglue_label_word(w) for u in _unglue_label_digits(u)]
     if not words:
         return []
     units = _units(words, ocr)
@@ -341,7 +419,7 @@ def find_labels(cell: Cell) -> list[LabelSpan]:
         lab = table.get(norm_label(text))
         if lab is None and ocr:
             lab = table.get(ocr_label(text))
-        return lab
+        return lab if lab is not None else slash_label(text)
 
     toks = [w.text for w in cell.words]
     gaps = sorted(b.x0 - a.x1 for a, b in itertools.pairwise(cell.words))
@@ -368,6 +446,12 @@ def find_labels(cell: Cell) -> list[LabelSpan]:
             if lab is not None:
                 best = (j, lab)
                 break  # the longest phrase wins (j ascending)
+        if best is None and ocr:
+            best = _fuzzy_span(toks, lo, i + 1)
+        if best is None and ocr and _NPI_SLIP.fullmatch(tok):
+            # "NPE:", "NPl:": the NPI's own label with its last letter misread; the Luhn check of the
+            # number then decides whether the pairing stands.
+            best = (i, table["npi"])
         if best is not None:
             end = i + 2 if i + 1 < len(toks) and toks[i + 1] == ":" else i + 1
             spans.append(LabelSpan(best[1], best[0], end, len(toks), True))
@@ -375,10 +459,21 @@ def find_labels(cell: Cell) -> list[LabelSpan]:
     if spans and spans[0].start > 0 and spans[0].start < 4 and not _looks_like_value(toks[: spans[0].start]):
         # "Rel to Pt:" must not read as the label "Pt:" with the value "Rel to": an unknown label.
         spans[0] = LabelSpan(UNKNOWN_LABEL, 0, spans[0].end, len(toks), True)
+    elif spans and 0 < spans[0].start <= 6 and toks[spans[0].start - 1].lower() in _LINKING:
+        # "Concern / question for specialist:": the last word names whom the question is for; the whole
+        # phrase is one label the lexicon does not know, not "Specialist:" with a value before it.
+        spans[0] = LabelSpan(UNKNOWN_LABEL, 0, spans[0].end, len(toks), True)
     if not spans:
         # A label opening the cell without a colon: the whole cell, or the longest prefix.
         for j in range(min(len(toks), MAX_LABEL_WORDS), 0, -1):
+            if any(_BOX_TOKEN.fullmatch(t) for t in toks[:j]):
+                continue  # "☐ M ☒ F ☐ X" is a row of choices (a value), not the label "M / F"
             lab = lookup(toks[:j]) if j == len(toks) or j >= 2 else table.get(norm_label(toks[0]))
+            if lab is None and j == 1 and ocr and len(toks) > 1 and _DIGIT_VALUE.match(toks[1]):
+                # "Tet 503.555.0113": a misread one-word label is trusted only for a field of digits that
+                # follows it, whose own validator (phone, NPI checksum, date) then checks the pairing.
+                fuzzy = lookup(toks[:1])
+                lab = fuzzy if fuzzy is not None and fuzzy.key in _DIGIT_KEYS else None
             # Without a colon, a label opens a value only when digits follow ("DOB 3/4/55", "NPI 123..."):
             # "State Medicaid" is a plan name, not the label "State".
             if (
@@ -389,11 +484,33 @@ def find_labels(cell: Cell) -> list[LabelSpan]:
                     or j >= 2
                     or any(ch.isdigit() for t in toks[j:] for ch in t)
                     # "Insurance   Lakeshore Health Plan": a general word, but what follows names an insurer.
-                    or (lab.key == "payer" and j < len(toks) and looks_like_payer(" ".join(toks[j:])))
+                    # "Plan   TRICARE Prime": the same for a plan opening with an insurer's name.
+                    or (
+                        lab.key in ("payer", "plan")
+                        and j < len(toks)
+                        and looks_like_payer(" ".join(toks[j:]))
+                    )
                 )
             ):
                 spans.insert(0, LabelSpan(lab, 0, j, len(toks), False))
                 break
+    if (
+        not spans
+        and ocr
+        and 2 <= len(toks) <= MAX_LABEL_WORDS
+        and (fz := _fuzzy_span(toks, 0, len(toks))) is not None
+        and fz[0] == 0
+    ):
+        # "Pumary Language" as a column's caption: a whole cell OCR misread from a label of several words.
+        spans.append(LabelSpan(fz[1], 0, len(toks), len(toks), False))
+    if not spans and ocr:
+        # "Dpte of Referal 10-21-2026": a misread label of several words before digits.
+        for j in range(min(len(toks) - 1, MAX_LABEL_WORDS), 1, -1):
+            if _DIGIT_VALUE.match(toks[j]) and (fz := _fuzzy_span(toks, 0, j)) is not None and fz[0] == 0:
+                spans.append(LabelSpan(fz[1], 0, j, len(toks), False))
+                break
+    if spans:
+        spans = _inner_digit_labels(spans, toks, lookup)
     if not spans and toks and _unknown_label_end(toks):
         # A label the lexicon does not know ("Marital:", "Pages:"): not a field, but not a value either.
         spans.append(LabelSpan(UNKNOWN_LABEL, 0, _unknown_label_end(toks), len(toks), True))
@@ -402,7 +519,56 @@ def find_labels(cell: Cell) -> list[LabelSpan]:
     return spans
 
 
+# Fields whose values are digits: a label for one, between two runs of digits, starts a new field even
+# without a colon ("Tel 503.555.0113 NPI 1222244125", "Office 775/555-0172 Fax 775/555-0162" when the gap
+# between the fields is too narrow to split the line into cells, as often on a faxed page).
+_DIGIT_KEYS = frozenset({"phone", "fax", "npi", "dob", "date", "zip", "mrn", "member_id", "group", "auth",
+                         "payer_id", "subscriber_dob"})  # fmt: skip
+_DIGIT_VALUE = re.compile(r"^[(+]?\d")
+_NPI_SLIP = re.compile(r"NP[A-Za-z0-9|!][:;]?")
+
+
+def _fuzzy_span(toks: list[str], lo: int, hi: int) -> tuple[int, Label] | None:
+    """The longest run of words ending at `hi` that `fuzzy_label` reads as a label (OCR'd words only)."""
+    for j in range(lo, hi - 1):
+        lab = fuzzy_label(" ".join(toks[j:hi]).rstrip(":;"))
+        if lab is not None:
+            return j, lab
+    return None
+
+
+def _inner_digit_labels(
+    spans: list[LabelSpan], toks: list[str], lookup: Callable[[list[str]], Label | None]
+) -> list[LabelSpan]:
+    out: list[LabelSpan] = []
+    for k, sp in enumerate(spans):
+        stop = spans[k + 1].start if k + 1 < len(spans) else len(toks)
+        pos = sp.end
+        out.append(sp)
+        i = sp.end + 1
+        while i < stop - 1:
+            found = None
+            if any(ch.isdigit() for ch in toks[i - 1]) and i > pos:
+                for n in (2, 1):
+                    if i + n < stop and _DIGIT_VALUE.match(toks[i + n]):
+                        lab = lookup(toks[i : i + n])
+                        if lab is not None and lab.key in _DIGIT_KEYS and lab.strength >= 0.8:
+                            found = (n, lab)
+                            break
+            if found is None:
+                i += 1
+                continue
+            n, lab = found
+            out.append(LabelSpan(lab, i, i + n, stop, False))
+            pos = i + n
+            i = pos + 1
+    return out
+
+
 UNKNOWN_LABEL = Label("unknown", None, 0.0, 1)
+# A drawn or typed checkbox, ticked or not: "☐", "☒", "[X]", "[ ]", "( )", "✔".
+_BOX_TOKEN = re.compile(r"[☐☒☑□■✓✔✗✘]|\[[ xX✓✔]?\]|\([ xX]?\)")
+_LINKING = frozenset({"for", "of", "with", "by", "from", "the", "your", "our", "my", "and", "or", "per"})
 _UNKNOWN_HEAD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.#/\-]{0,25}:")
 
 
@@ -426,10 +592,19 @@ def _looks_like_value(toks: list[str]) -> bool:
 
 def is_section_header(cell: Cell) -> str | None:
     text, _ = _strip_colon(cell.text)
+    # Forms number or letter their parts: "2  REQUESTING PROVIDER", "Section 3 - Consultant", "B) Referred to".
+    text = _SECTION_NUMBER.sub("", text, count=1) or text
     role = section_table().get(norm_label(text))
     if role is None and cell.ocr:
         role = section_table().get(ocr_label(text))
     return role
+
+
+_SECTION_NUMBER = re.compile(
+    r"^\s*(?:(?:section|part|step)\s+(?:\d{1,2}|[A-H])\b\s*[.):\-\u2013\u2014]?|\d{1,2}\s*[.):\-\u2013\u2014]?"
+    r"|[A-H]\s*[.):\u2013\u2014])\s+(?=[A-Za-z])",
+    re.IGNORECASE,
+)
 
 
 _FAX_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}(?:\s*[AP]M)?\b|\d{1,2}:\d{2}[AP]M", re.IGNORECASE)
@@ -449,6 +624,38 @@ def is_fax_header(line: Line, page_height: float) -> bool:
     return hits >= 2 and len(text.split()) >= 4
 
 
+def _caption(words: list[Word]) -> Label | None:
+    text = " ".join(w.text for w in words)
+    if text.endswith((":", ";")):
+        return None
+    return label_table().get(norm_label(text)) or label_table().get(ocr_label(text))
+
+
+def _split_captions(line: Line) -> None:
+    """Captions of a form's columns that OCR read as one cell because the gap between them shrank ("MI
+    Birthdate", "Middle Birth Date"): split where the cell is exactly two captions of different fields, on
+    a scanned line that holds other captions too (a caption row)."""
+    if len(line.cells) < 2 or not line.cells[0].ocr:
+        return
+    if not any(_caption(c.words) is not None for c in line.cells):
+        return
+    cells: list[Cell] = []
+    for cell in line.cells:
+        words = cell.words
+        pick: int | None = None
+        if 2 <= len(words) <= MAX_LABEL_WORDS and _caption(words) is None:
+            for k in range(1, len(words)):
+                a, b = _caption(words[:k]), _caption(words[k:])
+                if a is not None and b is not None and a.key != b.key and max(a.strength, b.strength) >= 0.8:
+                    pick = k
+                    break
+        if pick is None:
+            cells.append(cell)
+        else:
+            cells += [Cell(words[:pick], cell.line, ocr=True), Cell(words[pick:], cell.line, ocr=True)]
+    line.cells = cells
+
+
 def analyze(page: Page) -> PageLayout:
     lines = build_lines(page)
     header = [ln for ln in lines[:2] if is_fax_header(ln, page.height)]
@@ -462,8 +669,11 @@ def analyze(page: Page) -> PageLayout:
     sections: list[Section] = []
     for li, line in enumerate(lines):
         header_cells: list[tuple[Cell, str]] = []
+        _split_captions(line)
         for cell in line.cells:
             cell.labels = find_labels(cell)
+            if cell.labels and _state_before_zip(line, cell):
+                cell.labels = []  # "Boise | ID | 83787": Idaho, not the label "ID" (nor "MI" Michigan)
             role = is_section_header(cell)
             if role is None and cell.labels and cell.labels[0].start == 0:
                 # "Referring Provider: Dr. X" names a person and opens that person's region too.
@@ -490,20 +700,71 @@ def analyze(page: Page) -> PageLayout:
     return layout
 
 
+def _state_before_zip(line: Line, cell: Cell) -> bool:
+    """A lone state code ("ID", "MI", "IN", "OR") with a ZIP code in the next cell is a value, whatever
+    label the same letters spell."""
+    text = cell.text.strip(" ,.")
+    if len(cell.words) != 1 or not re.fullmatch(r"[A-Z]{2}", text) or text not in _STATE_CODES:
+        return False
+    i = line.cells.index(cell)
+    nxt = line.cells[i + 1].text.strip() if i + 1 < len(line.cells) else ""
+    return re.fullmatch(r"\d{5}(?:-\d{4})?", nxt) is not None
+
+
+_STATE_CODES = frozenset(nz.STATES.values())
+
+
 def _own_label(cell: Cell, role: str) -> bool:
-    """A bare label of this role's fields ("Secondary Insurance | Member ID"): the header's region spans it."""
+    """A bare label of this role's fields ("Secondary Insurance | Member ID"): the header's region spans it.
+
+    On the patient's line a labelled identity fact with its value counts too ("Patient: DOE, Jane | DOB:
+    4/4/1986 | Sex: F | MRN: E32"): the line is the patient's, and so are the lines under it."""
     labs = cell.labels
-    if not labs or labs[0].start != 0 or labs[-1].end < len(cell.words) or is_section_header(cell):
+    if not labs or labs[0].start != 0 or is_section_header(cell):
+        return False
+    if labs[-1].end < len(cell.words) and not (
+        role == PATIENT and all(sp.label.key in _PATIENT_IDENTITY for sp in labs)
+    ):
         return False
     return all(
         sp.label.key in ROLE_KEYS.get(role, frozenset()) and sp.label.role in (None, role) for sp in labs
     )
 
 
+_PATIENT_IDENTITY = frozenset({"dob", "sex", "mrn"})
+
+
 _DATE_ONLY = re.compile(
     r"(?i)(date:?\s*)?[A-Za-z]{3,9}\.? \d{1,2},? \d{4}|\d{1,2}[/\-. ][A-Za-z0-9]{1,9}[/\-. ]\d{2,4}"
+    r"|(date:?\s*)?\d{4}-\d{2}-\d{2}"  # a letter dated the ISO way ("2026-10-18")
 )
 _LETTERHEAD_KEYS = frozenset({"phone", "fax", "email", "address", "npi", "csz"})
+
+
+_BANNER_NAME = re.compile(
+    r"^[A-Z][A-Za-z'\-]+(?:[ \-][A-Z][A-Za-z'\-]+)?,\s?[A-Z][A-Za-z'\-]+(?:\s[A-Z][A-Za-z'.\-]*)?$"
+)
+
+
+def _banner_name(text: str) -> bool:
+    """ "NGUYEN, Ignacio Thi": a person written last name first (not "Ann Lee, MD", a signer's name)."""
+    name = nz.parse_name(text) if _BANNER_NAME.match(text) else None
+    return name is not None and not name.credentials
+
+
+_PHONE_VALUE = re.compile(r"^\(?\d{3}\)?[\s./\-]?\d{3}[\s.\-]\d{4}\b")
+
+
+def _letterhead_label(cell: Cell, span: LabelSpan, first: bool) -> bool:
+    """May a letterhead line carry this label? Contact labels yes ("Fax 225/555-0126"), "Office" before a
+    number (a phone), and a title block's "Date:" printed right of the practice's lines."""
+    key = span.label.key
+    if key in _LETTERHEAD_KEYS:
+        return True
+    value = " ".join(w.text for w in cell.words[span.end : span.value_end])
+    if key == "organization" and _PHONE_VALUE.match(value):
+        return True
+    return not first and key == "date"
 
 
 def _letterhead(layout: PageLayout) -> None:
@@ -514,13 +775,22 @@ def _letterhead(layout: PageLayout) -> None:
             break
         if any(is_section_header(c) for c in line.cells):
             break
-        if any(span.label.key not in _LETTERHEAD_KEYS for c in line.cells for span in c.labels):
+        if any(not _letterhead_label(c, span, k == 0) for k, c in enumerate(line.cells) for span in c.labels):
             break
         if li > 1 and line.y0 - layout.lines[li - 1].y1 > 1.2 * layout.line_height:
             break  # a blank line closes the letterhead (the addressee block follows)
         if len(line.cells) == 1 and _DATE_ONLY.fullmatch(line.cells[0].text.strip()):
             break
         end = li
+    nxt = layout.lines[end + 1] if 0 <= end < len(layout.lines) - 1 else None
+    if (
+        nxt is not None
+        and nxt.y0 - layout.lines[end].y1 <= 1.2 * layout.line_height
+        and any(sp.label.key in ("dob", "mrn", "sex") for c in nxt.cells for sp in c.labels)
+        and any(_banner_name(c.text) for ln in layout.lines[: end + 1] for c in ln.cells)
+    ):
+        # "DOE, JANE   12 Oak St" over "DOB 3/4/1955  MRN 123": an EHR's patient banner, not a letterhead.
+        end = -1
     if end >= 0:
         layout.letterhead_end = end
         layout.sections.append(Section(REFERRING, 0.0, -1e9, 1e9, 0, "letterhead"))
@@ -529,7 +799,11 @@ def _letterhead(layout: PageLayout) -> None:
 def right_value_of(line: Line, cell: Cell) -> bool:
     """Is the cell right of this one an unlabelled value (so "Referred To:  Dr. X" is a label with a value)?"""
     i = line.cells.index(cell)
-    return i + 1 < len(line.cells) and not line.cells[i + 1].labels
+    if i + 1 >= len(line.cells):
+        return False
+    nxt = line.cells[i + 1]
+    # "To:   Oak Digestive Health - Attn: Referrals": a value that goes on to another label is still a value.
+    return not nxt.labels or nxt.labels[0].start > 0
 
 
 def value_words(cell: Cell, span: LabelSpan) -> list[Word]:

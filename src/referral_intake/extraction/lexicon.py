@@ -46,7 +46,8 @@ KEYS: dict[str, tuple[str, ...]] = {
                 "home address", "address 1", "residence", "street address line 1", "address line1",
                 "residential address", "current address", "permanent address", "mailing address line 1",
                 "home street address", "address street"),
-    "address2": ("address line 2", "address 2", "apt", "suite", "apt suite", "unit"),
+    "address2": ("address line 2", "address 2", "apt", "suite", "apt suite", "unit", "apt unit", "apt ste",
+                 "unit apt", "suite apt", "apt suite unit", "apartment", "apt number", "unit number"),
     "city": ("city", "town"),
     "state": ("state", "st"),
     "zip": ("zip", "zip code", "postal code", "zipcode", "postcode", "zip postal code"),
@@ -65,15 +66,24 @@ KEYS: dict[str, tuple[str, ...]] = {
               "phone h", "evening phone", "home telephone", "mobile tel"),
     "fax": ("fx", "fax line", "efax", "e fax", "return fax number", "clinic fax", "office fax number",
             "fax", "fax number", "facsimile", "fax no", "secure fax", "office fax", "return fax"),
+    # One label for a provider's two numbers: "Phone / Fax: 208/555-0122 / 208/555-0137".
+    "phone_fax": ("phone fax", "tel fax", "ph fax", "telephone fax", "phone and fax", "phone fax number",
+                  "phone fax numbers", "tel fax number"),
     "email": ("email", "e mail", "email address", "e mail address", "email id"),
     "mrn": ("mrn", "medical record number", "medical record", "chart number", "chart", "patient id",
             "record number", "mr number", "chart id", "patient number", "mrn number", "emr number", "ehr id",
             "med rec number", "medical rec number", "medical record id", "patient id number", "pt id",
-            "hospital number"),
+            "hospital number",
+            # Printed together with the other name a practice uses for it ("Chart / MRN #", "Account / MRN").
+            "chart mrn", "chart mrn number", "mrn chart", "mrn chart number", "account mrn", "acct mrn",
+            "mrn account", "account number mrn", "patient id mrn", "mrn patient id", "chart number mrn"),
     "language": ("preferred language", "language", "primary language", "spoken language", "language spoken",
-                 "preferred spoken language", "language preference", "interpreter language", "lang"),
+                 "preferred spoken language", "language preference", "interpreter language", "lang",
+                 # Pediatric forms ask for the family's language; the child is seen in it.
+                 "family language", "home language", "language spoken at home", "language spoken in home",
+                 "primary language spoken", "preferred language for care", "language needs"),
     "npi": ("npi", "npi number", "national provider identifier", "npi id", "individual npi"),
-    "credentials": ("credentials", "credential", "degree", "title"),
+    "credentials": ("credentials", "credential", "degree", "title", "cred", "creds"),
     "organization": ("practice", "clinic", "organization", "facility", "practice name", "clinic name",
                      "group practice", "office", "hospital", "location", "facility name", "office name"),
     "specialty": ("discipline", "specialty type", "specialty needed", "service line", "referral specialty",
@@ -105,7 +115,11 @@ KEYS: dict[str, tuple[str, ...]] = {
                   "medicaid client id", "cin", "hicn", "medicare beneficiary identifier", "health insurance claim number",
                   "medicare beneficiary id", "plan id", "plan id number", "id card number", "card number",
                   "certificate number", "subscriber id number", "insurance id number", "ins id number", "member no",
-                  "contract number", "member identification number", "insurance member id"),
+                  "contract number", "member identification number", "insurance member id",
+                  # Captions that offer both names ("Member / subscriber ID"); TRICARE's DoD benefits number.
+                  "member subscriber id", "member subscriber id number", "subscriber member id number",
+                  "member policy number", "policy member number", "dod benefits number", "dod benefit number",
+                  "dbn", "sponsor id", "sponsor id number", "icn", "va icn"),
     "group": ("group", "group number", "group id", "grp", "grp number", "group no", "employer group",
               "group id number", "grp id", "group plan number", "group policy number", "employer group number",
               "group code", "insured s group number", "group or feca number", "insured s policy group or feca number",
@@ -115,7 +129,11 @@ KEYS: dict[str, tuple[str, ...]] = {
                    "insured party", "subscriber insured", "insured subscriber", "subscriber insured name",
                    "name of insured", "insured s name", "primary insured", "primary subscriber", "cardholder name",
                    "member subscriber", "subscriber member", "policy owner", "subscriber name last first",
-                   "insured name last first", "name of subscriber", "policyholder subscriber"),
+                   "insured name last first", "name of subscriber", "policyholder subscriber",
+                   # "Policyholder (insured) name"; TRICARE calls the subscriber the sponsor.
+                   "policyholder insured name", "policy holder insured name", "insured policyholder name",
+                   "subscriber policyholder name", "policyholder insured", "sponsor", "sponsor name",
+                   "name of sponsor", "policyholder s name", "subscriber s name"),
     "relationship": ("relationship", "relationship to subscriber", "relationship to insured",
                      "patient relationship", "relation", "relationship to patient", "rel to subscriber",
                      "relationship to policy holder", "patient relationship to insured",
@@ -125,13 +143,18 @@ KEYS: dict[str, tuple[str, ...]] = {
                      "relation to insured", "relation to subscriber", "relationship of patient to insured",
                      "relationship to subscriber insured", "patient relationship to subscriber insured",
                      "relationship to cardholder", "relationship to policyholder", "pt rel to subscriber",
-                     "pt rel to insured", "relation to patient", "relationship to member"),
+                     "pt rel to insured", "relation to patient", "relationship to member",
+                     "rel to policyholder", "relationship to sponsor", "relation to policyholder",
+                     # "Patient is insured's: [x] Self [ ] Spouse" (the claim form's box 6 wording).
+                     "patient is insured s", "patient is the insured s", "patient is subscriber s",
+                     "patient is the subscriber s", "patient is policyholder s", "patient is the policyholder s"),
     "subscriber_dob": ("subscriber dob", "subscriber date of birth", "insured dob", "policy holder dob",
                        "insured date of birth", "policyholder dob", "insured s dob", "insured s date of birth",
                        "subscriber birth date", "subscriber birthdate", "insured birth date", "insured s birth date",
                        "policyholder date of birth", "policy holder date of birth", "subscriber insured dob",
                        "guarantor dob", "guarantor date of birth", "cardholder dob", "sub dob",
-                       "sub date of birth", "sub birth date"),
+                       "sub date of birth", "sub birth date", "sponsor dob", "sponsor date of birth",
+                       "policyholder birth date", "subscriber insured dob", "insured subscriber dob"),
     "date": ("ordered", "ordered on", "order placed", "date requested", "requested on", "date of order",
              "referral created", "created on", "date created", "date issued", "referral order date", "entered on",
              "date", "referral date", "date of referral", "date referred", "todays date", "request date",
@@ -139,6 +162,7 @@ KEYS: dict[str, tuple[str, ...]] = {
              "date signed", "referral sent"),
     "urgency": ("timeframe", "time frame", "requested timeframe", "scheduling priority",
                 "appointment priority", "acuity", "how soon", "schedule within", "appointment urgency",
+                "review type", "request type", "type of review", "review priority", "urgency of referral",
                 "order priority", "urgency priority", "priority urgency", "appointment needed",
                 "appointment requested", "requested appointment", "appointment timeframe",
                 "urgency", "priority", "urgency level", "referral priority", "priority level", "referral type"),
@@ -150,7 +174,17 @@ KEYS: dict[str, tuple[str, ...]] = {
                "reason", "reason for referral", "reason for consult", "referral reason", "reason for visit",
                "chief complaint", "reason for consultation", "consult reason", "presenting problem",
                "reason for request", "referral for", "request", "question", "consult question",
-               "clinical question", "services needed", "evaluate and treat for"),
+               "clinical question", "services needed", "evaluate and treat for",
+               # "Reason for referral / question for the consultant", "Concern / question for specialist".
+               *(f"{a} {b}" for a in ("question for", "questions for", "concern question for",
+                                      "reason for referral question for", "clinical question for")
+                 for b in ("the consultant", "consultant", "the specialist", "specialist")),
+               "question for consultant", "concern question",
+               # Workers' compensation and auto-injury referrals ask for treatment.
+               "treatment requested", "requested treatment", "treatment request",
+               # A visit note's chief complaint ("CC: new atrial fibrillation"); a letter's "cc:" copy list
+               # names people, which the reason's own check turns away.
+               "cc"),
     "diagnosis": ("diagnosis", "diagnoses", "dx", "icd 10", "icd10", "icd", "diagnosis code", "dx code",
                   "icd 10 code", "icd 10 cm", "diagnosis codes", "icd codes", "icd 10 codes", "dx codes",
                   "primary diagnosis", "secondary diagnosis", "diagnosis icd 10", "diagnosis s",
@@ -168,11 +202,14 @@ KEYS: dict[str, tuple[str, ...]] = {
              "authorization", "auth", "authorization number", "auth number", "prior auth", "prior authorization",
              "pa number", "auth id", "authorization id", "prior auth number", "prior authorization number",
              "authorization code", "auth code", "referral authorization", "precert", "pre cert number",
-             "pre authorization", "preauthorization number", "approval number", "auth ref"),
+             "pre authorization", "preauthorization number", "approval number", "auth ref",
+             "treatment authorization number", "treatment authorization"),
     "summary": ("clinical summary", "clinical notes", "history", "hpi", "history of present illness",
                 "clinical information", "notes", "comments", "assessment", "clinical history",
                 "pertinent history", "summary", "clinical notes summary", "brief history", "clinical details",
-                "additional information", "clinical findings", "relevant history"),
+                "additional information", "clinical findings", "relevant history",
+                "pertinent clinical information", "relevant clinical information", "pertinent clinical history",
+                "supporting clinical information", "clinical information supporting request"),
     "description": ("description", "desc", "diagnosis description", "procedure description", "code description",
                     "service description", "descriptor"),
     "code": ("code", "codes", "code s"),  # a coded column: CPT or ICD-10 by the code's own shape
@@ -183,14 +220,17 @@ KEYS: dict[str, tuple[str, ...]] = {
                "order status", "result", "results", "reference range", "ref range", "flag", "mod", "days",
                "number of visits", "visits", "visits requested", "count"),
     "medications": ("medications", "current medications", "meds", "medication list", "current meds",
-                    "active medications", "medication"),
+                    "active medications", "medication", "medicines", "current medicines", "home medications",
+                    "outpatient medications", "current medication list", "active medication list",
+                    "current outpatient medications", "medications current"),
     "allergies": ("allergies", "allergy", "drug allergies", "known allergies", "allergies reactions",
                   "medication allergies", "nkda"),
 }  # fmt: skip
 
 # Role prefixes that can stand before a key phrase ("Patient DOB", "Referring Provider NPI").
 ROLE_PREFIXES: dict[str, tuple[str, ...]] = {
-    PATIENT: ("patient", "pt", "patients", "patient s", "client", "member s"),
+    PATIENT: ("patient", "pt", "patients", "patient s", "client", "member s", "child", "child s", "childs",
+              "client s", "minor", "minor s"),
     INSURANCE: ("insurance", "primary insurance", "ins", "primary", "insurance 1", "primary ins"),
     INSURANCE2: ("secondary insurance", "secondary", "insurance 2", "secondary ins"),
     REFERRING: ("referring", "referring provider", "referring physician", "referring doctor", "referring dr",
@@ -216,7 +256,9 @@ ROLE_NAME_LABELS: dict[str, tuple[str, ...]] = {
     PATIENT: ("patient", "patient name", "pt", "pt name", "name of patient", "patient full name", "client",
               "re", "regarding", "patient legal name", "patient s name", "patients name", "client name",
               "name of client", "beneficiary name", "enrollee name", "resident name", "patient name last first",
-              "patient name last first mi", "patient name last first middle", "pt full name", "patient nm"),
+              "patient name last first mi", "patient name last first middle", "pt full name", "patient nm",
+              "name of child", "name of minor", "member full name", "enrollee full name", "injured employee",
+              "injured worker", "employee name", "claimant", "claimant name", "injured employee name"),
     REFERRING: ("referring provider", "referring physician", "referring doctor", "referred by", "referring",
                 "ordering clinician", "requesting clinician", "referring practitioner", "ordering practitioner",
                 "ordered by", "requested by", "sender", "sending physician", "sending clinician", "referral from",
@@ -250,13 +292,23 @@ SECTIONS: dict[str, tuple[str, ...]] = {
               "member demographics", "member details", "client information", "client demographics",
               "resident information", "patient registration", "registration information", "patient profile",
               "patient identification information", "demographic information", "personal information",
-              "patient personal information"),
+              "patient personal information",
+              # Programs and settings name the patient otherwise: a plan's member, Medicare's beneficiary, a
+              # pediatric practice's child, a workers' compensation claim's injured employee.
+              # (Not "child", "parent", "guardian": they are also values of a relationship field.)
+              "member", "enrollee", "beneficiary", "child information",
+              "patient child", "child patient", "child s information", "patient member", "member patient",
+              "injured employee", "injured worker", "claimant", "employee information", "injured worker information",
+              "beneficiary demographics", "member identification", "client details", "individual information"),
     INSURANCE: ("insurance", "insurance information", "primary insurance", "coverage", "payer information",
                 "insurance details", "insurance info", "billing information", "insurance coverage",
                 "health insurance", "coverage information", "insurance billing", "primary coverage",
                 "primary insurance information", "insurance policy information",
                 "insurance coverage information", "financial information", "primary payer information",
-                "insurance verification", "insurance payer information", "plan information", "coverage details"),
+                "insurance verification", "insurance payer information", "plan information", "coverage details",
+                # A work-injury or auto claim's block names the carrier paying for the referral.
+                "claim", "claim information", "claim details", "claim insurance information",
+                "workers compensation claim", "carrier information"),
     INSURANCE2: ("secondary insurance", "secondary coverage", "secondary insurance information",
                  "secondary payer", "secondary payer information", "secondary insurance coverage"),
     REFERRING: ("referring provider", "referring physician", "referring provider information", "referred by",
@@ -265,14 +317,21 @@ SECTIONS: dict[str, tuple[str, ...]] = {
                 "ordering physician", "referring provider details", "provider information referring",
                 "referral source", "pcp information", "primary care provider", "sending provider",
                 "sender information", "ordering clinician", "requesting clinician", "ordering provider information",
-                "requesting provider information", "referred by information", "from provider"),
+                "requesting provider information", "referred by information", "from provider",
+                "requesting physician", "referring practitioner", "ordering practitioner", "requesting practice",
+                "referring physician practice", "referring provider practice"),
     REFERRED_TO: ("referred to", "refer to", "referral to", "consultant", "specialist", "receiving provider",
                   "referred to provider", "consulting provider", "referred to information", "to",
                   "specialist information", "receiving provider information", "consultant information",
                   "referred to physician", "specialty provider", "service provider", "recipient",
                   "referral destination", "destination",
                   "send to", "sent to", "referred to specialist", "specialist requested", "consultant details",
-                  "receiving provider details", "refer to provider", "refer to", "referral recipient"),
+                  "receiving provider details", "refer to provider", "refer to", "referral recipient",
+                  # Payers' and programs' words for the provider who will see the patient.
+                  "servicing provider", "servicing provider information", "rendering provider",
+                  "rendering provider information", "performing provider", "community provider",
+                  "community care provider", "accepting provider", "consulting physician", "consultant provider",
+                  "referred to provider information", "receiving physician", "consulting provider information"),
     REFERRAL: ("referral information", "referral details", "reason for referral", "clinical information",
                "diagnosis", "diagnoses", "services requested", "clinical", "referral", "referral request",
                "diagnosis codes", "procedures", "requested services", "clinical summary", "clinical notes",
@@ -288,6 +347,12 @@ SECTIONS[OTHER] = (
     "responsible party", "pharmacy", "preferred pharmacy", "encounter", "vitals", "vital signs", "employer",
     "emergency contact information", "contact person", "caregiver", "legal guardian", "parent guardian",
     "family history", "social history", "review of systems", "physical exam", "physical examination",
+    "objective",  # a visit note's exam findings: the lists above it end there
+    # Whoever speaks or pays for the patient: their names and numbers are no patient fields. (Only whole
+    # headings: a bare "Parent / Guardian" is as often one caption of a row, whose region would swallow the
+    # captions under it.)
+    "parent guardian information", "guardian information", "legal guardian information", "parent information",
+    "responsible party information", "employer information",
 )  # fmt: skip
 
 # Keys a role can own; a key outside its role's set is re-homed by `default_role`.
@@ -297,7 +362,7 @@ ROLE_KEYS: dict[str, frozenset[str]] = {
     INSURANCE: frozenset({"payer", "payer_id", "plan", "member_id", "group", "subscriber", "relationship",
                           "subscriber_dob", "name"}),
     REFERRING: frozenset({"name", "first_name", "last_name", "credentials", "npi", "organization", "specialty",
-                          "phone", "fax", "address", "address2", "city", "state", "zip", "csz"}),
+                          "phone", "fax", "phone_fax", "address", "address2", "city", "state", "zip", "csz"}),
     REFERRAL: frozenset({"date", "urgency", "reason", "diagnosis", "procedure", "auth", "summary", "code",
                          "medications", "allergies"}),
 }  # fmt: skip
@@ -321,6 +386,8 @@ class Label:
     role: str | None  # stated by the label's own words; None = from the section or the default
     strength: float  # how specific the words are (1.0 "Patient DOB", 0.6 a lone "ID")
     words: int
+    # "Clinic phone", "Provider address": some provider's field (whose, the section says), never the patient's.
+    provider: bool = False
 
 
 def norm_label(text: str) -> str:
@@ -353,7 +420,9 @@ _FORMAT_HINT = re.compile(
 _ITEM_NUMBER = re.compile(r"^\s*(?:item\s+|box\s+|field\s+)?\(?\d{1,2}[a-z]?(?:[.)]|\s*-)\s+(?=[a-z])")
 _FILL_HINT = re.compile(
     r"\((?=[^()]*\b(?:last|first|middle|mi|initial|street|include|area code|optional|required|if applicable|"
-    r"if different|if known|m/f|f/m|check one|circle one|print)\b)[^()]*\)"
+    r"if|m/f|f/m|check one|circle one|print|name|credentials?|degree|e\.?g|"
+    # "Authorization number (plan use)", "(office use only)", "Policyholder (insured) name"
+    r"use|use only|insured|subscriber|policyholder|tick one|check all that apply)\b)[^()]*\)"
 )
 _ABBREV = {"no": "number", "nbr": "number", "num": "number", "nr": "number"}
 _OCR_DIGITS = str.maketrans({"1": "i", "0": "o", "5": "s", "8": "b"})
@@ -369,7 +438,7 @@ def _ocr_letters(tok: str) -> str:
 _WEAK = frozenset({"id", "member", "first", "last", "middle", "st", "born", "order", "problem", "indication",
                    "request", "question", "sent", "title", "office", "location", "service", "to", "from",
                    "notes", "comments", "history", "signed", "signature", "provider", "physician", "unit",
-                   "product", "town", "relation", "attending", "re", "regarding", "chart", "policy", "plan",
+                   "product", "town", "relation", "attending", "re", "regarding", "chart", "policy", "plan", "cc",
                    "secondary", "primary", "assessment", "summary", "medication", "degree", "department",
                    "dept", "residence", "client", "pt", "insurance", "referring", "fx", "ordered", "voice"})  # fmt: skip
 
@@ -379,10 +448,10 @@ def label_table() -> dict[str, Label]:
     """Every normalized label phrase -> Label, built from keys x role prefixes plus whole-role name labels."""
     table: dict[str, Label] = {}
 
-    def add(phrase: str, key: str, role: str | None, strength: float) -> None:
+    def add(phrase: str, key: str, role: str | None, strength: float, provider: bool = False) -> None:
         old = table.get(phrase)
         if old is None or strength > old.strength:
-            table[phrase] = Label(key, role, strength, len(phrase.split()))
+            table[phrase] = Label(key, role, strength, len(phrase.split()), provider)
 
     for key, phrases in KEYS.items():
         for p in phrases:
@@ -400,7 +469,8 @@ def label_table() -> dict[str, Label]:
             owner = None if role == INSURANCE and not p.startswith("primary") else role
             add(p, key, owner, 0.6 if p in _WEAK else 0.9)
     # "Provider NPI", "Physician Phone", "Office Fax": a provider's, but whose depends on the section.
-    for key in ("npi", "phone", "fax", "address", "name", "organization", "specialty", "credentials", "csz"):
+    for key in ("npi", "phone", "fax", "phone_fax", "address", "name", "organization", "specialty",
+                "credentials", "csz"):  # fmt: skip
         for p in KEYS[key]:
             for pre in (
                 "provider",
@@ -415,7 +485,15 @@ def label_table() -> dict[str, Label]:
                 "md",
                 "prescriber",
             ):
-                add(f"{pre} {p}", key, None, 0.8)
+                add(f"{pre} {p}", key, None, 0.8, provider=True)
+    # The role after the field, often in parentheses: "NPI (consultant)", "Phone (referring)".
+    for role, words in ((REFERRING, ("referring", "ordering", "requesting", "referring provider", "pcp")),
+                        (REFERRED_TO, ("consultant", "specialist", "referred to", "receiving", "servicing"))):  # fmt: skip
+        for key in ("npi", "phone", "fax"):
+            for p in KEYS[key]:
+                if p not in _WEAK:
+                    for w in words:
+                        add(f"{p} {w}", key, role, 0.9)
     # Programs name the patient otherwise: Medicaid's recipient, Medicare's beneficiary, a plan's enrollee or
     # member, a home's resident. Their identity facts (DOB, sex, names) are the patient's; their name, address
     # and phone only where the section agrees ("Recipient" also heads a fax cover's addressee block).
@@ -431,6 +509,23 @@ def label_table() -> dict[str, Label]:
         for p in KEYS["member_id"]:
             if p not in _WEAK:
                 add(f"{pre} {p}", "member_id", None, 0.9)
+    # Numbered code slots ("ICD-10 code 1", "Diagnosis 2", "CPT 3"): each slot is that field.
+    for key, slots in (("diagnosis", ("icd 10 code", "icd 10", "icd", "diagnosis", "dx", "diagnosis code",
+                                      "icd 10 cm code", "dx code")),
+                       ("procedure", ("cpt", "cpt code", "procedure", "procedure code", "cpt hcpcs", "hcpcs"))):  # fmt: skip
+        for p in slots:
+            for n in range(1, 9):
+                add(f"{p} {n}", key, None, 0.8)
+    # "Patient rel. to subscriber", "PATIENT'S RELATIONSHIP TO POLICYHOLDER", "CHILD'S MEMBER ID": the
+    # patient's words name the patient's side of the coverage, still the coverage's field.
+    for pre in ("patient", "patient s", "patients", "pt", "pt s", "child s", "child", "member s", "dependent",
+                "dependent s"):  # fmt: skip
+        for p in KEYS["relationship"]:
+            if p.startswith(("rel", "relation")) and p != "rel" and p != "relation":
+                add(f"{pre} {p}", "relationship", None, 1.0)
+        for p in ("member id", "member number", "id number", "insurance id", "medicaid id", "medicare id",
+                  "subscriber id", "policy number", "member id number", "insurance id number"):  # fmt: skip
+            add(f"{pre} {p}", "member_id", None, 1.0)
     # The insurance member's own id labels are specific even without a role word.
     for p in ("member id", "subscriber id", "policy number", "group number", "medicaid id", "medicare id"):
         lab = table[p]
@@ -447,7 +542,7 @@ def section_table() -> dict[str, str]:
     return out
 
 
-MAX_LABEL_WORDS = 7
+MAX_LABEL_WORDS = 8  # "Reason for referral / question for the consultant"
 
 
 def match_label(text: str, *, ocr: bool = False) -> Label | None:
@@ -456,7 +551,35 @@ def match_label(text: str, *, ocr: bool = False) -> Label | None:
     lab = table.get(norm_label(text))
     if lab is None and ocr:
         lab = table.get(ocr_label(text))
-    return lab
+    return lab if lab is not None else slash_label(text)
+
+
+# Words a form puts beside a field's name with a slash without naming another field ("Home / cell phone",
+# "Account / MRN", "MRN / Acct #").
+_SLASH_QUALIFIERS = frozenset({"home", "cell", "work", "mobile", "day", "daytime", "evening", "account", "acct",
+                               "account number", "acct number", "primary", "main", "best", "alt", "alternate"})  # fmt: skip
+
+
+def slash_label(text: str) -> Label | None:
+    """Alternatives joined by slashes that name one field: "Chart / MRN #", "Apt / unit", "Member / subscriber
+    ID", "Home / cell phone". Every part is a label of that one key (and of no other owner) or a qualifier
+    word; two fields ("Name / DOB", "Relationship / Phone") are no label."""
+    if "/" not in text:
+        return None
+    parts = [norm_label(p) for p in text.split("/")]
+    if len(parts) > 4 or any(not p for p in parts):
+        return None
+    table = label_table()
+    labs = [table.get(p) for p in parts]
+    known = [lab for lab in labs if lab is not None]
+    if not known or len({lab.key for lab in known}) > 1 or len({lab.role for lab in known} - {None}) > 1:
+        return None
+    if any(lab is None and p not in _SLASH_QUALIFIERS for p, lab in zip(parts, labs, strict=True)):
+        return None
+    role = next((lab.role for lab in known if lab.role is not None), None)
+    best = max(known, key=lambda lab: lab.strength)
+    provider = any(lab.provider for lab in known)
+    return Label(best.key, role, best.strength, sum(len(p.split()) for p in parts), provider)
 
 
 def ocr_label(text: str) -> str:
@@ -469,6 +592,32 @@ def ocr_label(text: str) -> str:
     t = unicodedata.normalize("NFKD", text)
     t = "".join(ch for ch in t if not unicodedata.combining(ch))  # "Datę" -> "Date"
     return " ".join(_ocr_word(w) for w in norm_label(t).split())
+
+
+@lru_cache(maxsize=8192)
+def fuzzy_label(text: str) -> Label | None:
+    """A label of two or more words OCR misread beyond what `ocr_label` puts back ("Dpte of Referal"): the
+    lexicon phrase within one edit of the words as read (two from 16 characters on), when every phrase that
+    near names the same field; None otherwise. Only for words from OCR that end in a colon or precede digits.
+    """
+    t = ocr_label(text)
+    if len(t) < 8 or len(t.split()) < 2:
+        return None
+    table = label_table()
+    cut = 1 if len(t) < 16 else 2
+    hits = process.extract(t, _multiword_phrases(), scorer=Levenshtein.distance, score_cutoff=cut, limit=8)
+    if not hits:
+        return None
+    best = min(h[1] for h in hits)
+    labels = {(table[h[0]].key, table[h[0]].role) for h in hits if h[1] == best}
+    if len(labels) != 1:
+        return None
+    return max((table[h[0]] for h in hits if h[1] == best), key=lambda lab: lab.strength)
+
+
+@lru_cache(maxsize=1)
+def _multiword_phrases() -> list[str]:
+    return [p for p in label_table() if " " in p and len(p) >= 7]
 
 
 # Letters a fax + OCR confuse, folded onto one representative: thin strokes (i l 1 t f j I !), round ones
@@ -494,6 +643,10 @@ def ocr_closest(word: str, vocabulary: frozenset[str], edit_len: int = 6) -> str
         return None
     f = _fold(w)
     same = [v for v in vocabulary if _fold(v) == f]
+    if not same:
+        # A folded letter pair may be a real pair: "Assoclates" is "associates" misread, not "assodates".
+        f1 = _fold_letters(w)
+        same = [v for v in vocabulary if _fold_letters(v) == f1]
     if len(same) == 1:
         return same[0]
     if same or len(w) < edit_len:
@@ -502,6 +655,12 @@ def ocr_closest(word: str, vocabulary: frozenset[str], edit_len: int = 6) -> str
         v for v in vocabulary if len(v) == len(w) and Levenshtein.distance(_fold(v), f, score_cutoff=1) <= 1
     ]
     return near[0] if len(near) == 1 else None
+
+
+def _fold_letters(word: str) -> str:
+    """`_fold` without the letter pairs."""
+    w = unicodedata.normalize("NFKD", word)
+    return "".join(ch for ch in w if not unicodedata.combining(ch)).translate(_FOLD)
 
 
 def _fold(word: str) -> str:

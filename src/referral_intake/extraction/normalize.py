@@ -14,7 +14,7 @@ import phonenumbers
 from nameparser import HumanName
 from nameparser.config import Constants
 
-from referral_intake.extraction.lexicon import ocr_closest
+from referral_intake.extraction.lexicon import ocr_closest, ocr_fold
 
 # nameparser's default titles and suffixes hold real surnames ("King", "Cap", "Major"); titles and
 # credentials are removed here before it runs, so it only needs the generational suffixes.
@@ -84,6 +84,23 @@ CREDENTIALS = frozenset(
         "scd",
         "mhs",
         "msc",
+        # Nurse-practitioner certifications and fellowships seen on letterheads and signatures.
+        "cpnp",
+        "cpnp-pc",
+        "cpnp-ac",
+        "pnp",
+        "nnp",
+        "whnp",
+        "whnp-bc",
+        "acnp",
+        "agacnp",
+        "agpcnp",
+        "anp-bc",
+        "faha",
+        "fccp",
+        "facg",
+        "fasn",
+        "facr",
     ]
 )
 TITLES = frozenset(["dr", "doctor", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "sir", "madam"])
@@ -181,7 +198,32 @@ def ocr_date_text(text: str) -> str:
             return piece.translate(_DIGIT_FOR)
         return piece
 
-    return _PIECE.sub(fix, text)
+    # Specks no date holds ("Jun* 2, 1992", "03/0`6/1965") go first.
+    return _PIECE.sub(fix, re.sub(r"[*`'\"~^°]", "", text))
+
+
+_SPECK_GLUE = re.compile(r"(?<=[a-z]{2})\.(?=[A-Z][a-z])")  # "Oak Hollow.Family Medicine"
+_SPECK_SPLIT = re.compile(r"(?<=[a-z]{3})\.(?=[a-z]\b)")  # "Specialist.s"
+_SPECK_INNER = re.compile(r"\b([A-Za-z]{4,})\.(?= [A-Z][a-z])")  # "Molina. Healthcare"
+
+
+def ocr_specks(text: str) -> str:
+    """Periods a fax speck puts into a name of several words ("Molina. Healthcare", "Oak Hollow.Family
+    Medicine", "Specialist.s") taken out; abbreviations ("St. Luke's", "Assoc. of") keep theirs. For the
+    names of practices, payers, plans and specialties read by OCR, which hold no sentence."""
+    t = _SPECK_SPLIT.sub("", _SPECK_GLUE.sub(" ", text))
+    return _SPECK_INNER.sub(lambda m: m.group(0) if m.group(1).lower() in _KEEP_PERIOD else m.group(1), t)
+
+
+_NAME_SPECK = re.compile(r"\b([A-Za-z]{3,})\.(?=,?\s+[A-Za-z])")
+
+
+def ocr_name_specks(text: str) -> str:
+    """ "HENRY. RUIZ. DO" -> "HENRY RUIZ DO": a speck read as a period after a word of a person's name;
+    titles and abbreviations ("Prof.", "Jr.") keep theirs."""
+    keep = TITLES | _KEEP_PERIOD | CREDENTIALS
+
+    return _NAME_SPECK.sub(lambda m: m.group(0) if m.group(1).lower() in keep else m.group(1), text)
 
 
 def ocr_repair_words(text: str, vocabulary: frozenset[str], edit_len: int = 6) -> tuple[str, bool]:
@@ -372,6 +414,23 @@ def parse_sex(text: str) -> str | None:
     return _SEX.get(t)
 
 
+# Sex words long enough that one OCR slip leaves them recognisable ("Matle", "Femaie"); F/M/X/U are not.
+_SEX_WORDS = {"male": "M", "female": "F", "unknown": "U", "nonbinary": "X", "non-binary": "X"}
+
+
+def ocr_sex(text: str) -> str | None:
+    """The sex word OCR misread ("Matle", "Maie"): one word alike once the letters OCR confuses are folded,
+    allowing one more slip from five letters; None when no word or two words fit."""
+    from rapidfuzz.distance import Levenshtein
+
+    t = clean(text).lower().strip(".() ")
+    if len(t) < 4 or not re.fullmatch(r"[a-z1|\-]+", t):
+        return None
+    slips = 0 if len(t) < 5 else 1  # beyond the letters OCR confuses, one more slip in five letters or more
+    hits = {v for w, v in _SEX_WORDS.items() if Levenshtein.distance(ocr_fold(t), ocr_fold(w)) <= slips}
+    return hits.pop() if len(hits) == 1 else None
+
+
 def parse_phone(text: str) -> str | None:
     """NANP numbers -> 10 digits; others -> E.164. Extensions are dropped (the contract has no slot)."""
     t = re.sub(r"(?i)\b(ext|x)\.?\s*\d+$", "", clean(text)).strip()
@@ -392,7 +451,8 @@ def parse_phone(text: str) -> str | None:
     return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
 
 
-PHONE_RE = re.compile(r"(?:\+?1[\s.\-]?)?\(?\b\d{3}\)?[\s.\-]?\d{3}[\s.\-]?\d{4}\b")
+# "225/555-0139": an older way of setting off the area code, still printed on letterheads.
+PHONE_RE = re.compile(r"(?:\+?1[\s.\-]?)?\(?\b\d{3}\)?[\s.\-/]?\d{3}[\s.\-]?\d{4}\b")
 
 
 def parse_state(text: str) -> str | None:

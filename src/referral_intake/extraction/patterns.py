@@ -9,8 +9,15 @@ from dataclasses import dataclass
 
 from referral_intake.extraction import normalize as nz
 from referral_intake.extraction import validate as va
-from referral_intake.extraction.candidates import OCR_ICD_DOTTED, Candidate, Source, diagnosis_codes, emit
-from referral_intake.extraction.layout import PageLayout
+from referral_intake.extraction.candidates import (
+    OCR_ICD_DOTTED,
+    Candidate,
+    Source,
+    diagnosis_codes,
+    emit,
+    specialty_reading,
+)
+from referral_intake.extraction.layout import Cell, PageLayout
 from referral_intake.extraction.lexicon import (
     INSURANCE,
     PATIENT,
@@ -19,6 +26,7 @@ from referral_intake.extraction.lexicon import (
     REFERRING,
     is_specialty,
     label_table,
+    looks_like_org,
     looks_like_payer,
     norm_label,
 )
@@ -69,6 +77,11 @@ _DATE = (
     r"(\d{1,2}[/\-.]\d{1,2}[/\-.]\d{2,4}|\d{4}-\d{2}-\d{2}|[A-Z][a-z]{2,8}\.?\s\d{1,2},?\s\d{4}"
     r"|\d{1,2}[\s\-/][A-Za-z]{3,9}\.?[\s\-/]\d{4})"  # "28-Jun-1940", "3 March 1961"
 )
+# A name whose later words may be lower-case particles ("Ana de la Cruz", "Pieter van Houten").
+_PARTICLE_NAME = (
+    r"((?:[A-Z][A-Za-z'\-]*\.?\s)(?:(?:[A-Z][A-Za-z'\-]*\.?|de|del|della|la|le|van|von|der|den|da|di|du|"
+    r"dos|das|bin|ibn|al|el|st\.?)\s){0,4}[A-Z][A-Za-z'\-]+(?:,?\s(?:Jr|Sr|II|III|IV)\.?)?)"
+)
 PROSE_PATIENT = [
     re.compile(
         r"(?:referring|refer|seeing|see|evaluate|evaluation of|consult(?:ation)? (?:for|on)|sending|regarding|"
@@ -80,6 +93,15 @@ PROSE_PATIENT = [
         + _DATE
     ),
     re.compile(r"\b" + _TITLE + _NAME + r"\s*(?:,|\()\s*(?:DOB|D\.O\.B\.|born|date of birth)[:\s]*" + _DATE),
+    # A letter's subject line: "RE:  Beatriz Thi Kowalczyk, born July 23, 1965", "Re: Ana de la Cruz (DOB ...)".
+    re.compile(
+        r"\b(?:RE|Re|Regarding|Subject)\s*:\s*(?:Patient:?\s+)?"
+        + _TITLE
+        + "?"
+        + _PARTICLE_NAME
+        + r"\s*(?:,|\(|\s)\s*(?:DOB|D\.O\.B\.|date of birth|born(?: on)?|birth date)[:\s]*"
+        + _DATE
+    ),
 ]
 PROSE_AGE_SEX = re.compile(
     r"\b" + _TITLE + "?" + _NAME + r",? (?:is )?an? \d{1,3}[- ]year[- ]old (male|female|man|woman|boy|girl)\b"
@@ -87,9 +109,32 @@ PROSE_AGE_SEX = re.compile(
 # "He can be reached at (480) 555-0162", "the patient's cell is 555-..." in a letter: the patient's own phone.
 PROSE_PHONE = re.compile(
     r"(?i)\b(?:(?:he|she|they|the patient|patient|pt)\s+(?:can|may|could|should)\s+be\s+(?:reached|contacted|called)"
+    # "She is covered by Aetna, member ID W885, and can be reached at 919.555.0155": one subject, two verbs.
+    r"|(?:he|she|they|the patient)\s+(?:is|has|was)\b[^.;|\n]{0,120}?\band\s+(?:can|may)\s+be\s+"
+    r"(?:best\s+)?(?:reached|contacted|called)"
+    r"|(?:you\s+)?(?:can|may)\s+reach\s+(?:him|her|them|the patient)"
     r"|(?:the patient'?s|patient'?s|his|her|their)\s+(?:best\s+)?(?:phone|cell|mobile|home phone|number|"
-    r"phone number|contact number)\s+is)\s+(?:at\s+|on\s+)?"
-    r"((?:\+?1[\s.\-]?)?\(?\d{3}\)?[\s.\-]?\d{3}[\s.\-]?\d{4})\b"
+    r"phone number|contact number)\s+is)\s+(?:by phone\s+)?(?:at\s+|on\s+)?"
+    # (the number may wrap after its area code: "(614)" / "555-0166")
+    r"((?:\+?1[\s.\-]?)?\(?\d{3}\)?[\s.\-]{0,3}\d{3}[\s.\-]?\d{4})\b"
+)
+# Languages a US clinic most often arranges interpreters for (Census / LEP data), spelled as a letter names
+# them; a letter's "She prefers Tagalog", "a Spanish-speaking family", "needs a Somali interpreter".
+LANGUAGES = (
+    "Spanish|Mandarin|Cantonese|Chinese|Vietnamese|Tagalog|Filipino|Arabic|French|Haitian Creole|Creole|Korean|"
+    "Russian|Portuguese|Cape Verdean Creole|German|Polish|Italian|Japanese|Hindi|Urdu|Bengali|Punjabi|Gujarati|"
+    "Farsi|Persian|Dari|Pashto|Somali|Amharic|Tigrinya|Oromo|Swahili|Nepali|Burmese|Karen|Hmong|Khmer|Cambodian|"
+    "Lao|Laotian|Thai|Ukrainian|Armenian|Greek|Hebrew|Yiddish|Turkish|Serbian|Croatian|Bosnian|Albanian|"
+    "Romanian|Navajo|American Sign Language|ASL|Tamil|Telugu|Malayalam|Marathi|Kurdish|Kinyarwanda|Kirundi|"
+    "Yoruba|Igbo|Twi|Wolof|Fula|Mam|K'iche'|Chuukese|Marshallese|Samoan|Tongan|Ilocano|Cebuano|Hakka|"
+    "Toishanese|Taiwanese|Dutch|Hungarian|Czech|Slovak|Lithuanian|Rohingya|Uzbek|Tajik|Mixteco|Zapoteco|"
+    "Quechua|English"
+)
+PROSE_LANGUAGE = re.compile(
+    r"\b(?:(?:[Hh]e|[Ss]he|[Tt]hey|[Pp]atient|[Ff]amily|[Pp]arents?)\s+(?:prefers|speaks(?: only)?|"
+    r"(?:primarily|mainly|mostly) speaks)|(?:preferred|primary) language is|language of preference is)\s+"
+    r"(" + LANGUAGES + r")\b"
+    r"|\b(" + LANGUAGES + r")(?:[- ]speaking\b|\s+interpreter\b)"
 )
 _SEX_TITLE = re.compile(r"\b(Mr|Mrs|Ms|Miss)\.?\s*$")
 DEAR = re.compile(r"\bDear\s+(?:Dr\.?|Doctor)\s+" + _NAME.replace("{1,3}", "{0,3}") + r"\s*[,:]")
@@ -112,7 +157,12 @@ def harvest_patterns(layout: PageLayout) -> list[Candidate]:
     out += _letterhead(layout, pno)
     out += _misc(layout, flat, pno)
     out += _contact_pairs(layout, pno)
+    out += _ticked_specialty(layout, pno)
+    out += _footer(layout, pno)
+    out += _order_to_provider(layout, pno)
+    out += _person_rows(layout, pno)
     out += _fax_header(layout, pno)
+    out += _section_emails(layout, pno)
     if layout.page.kind == "insurance_card":
         out += _card(layout, pno)
     return out
@@ -137,14 +187,29 @@ def _prose(layout: PageLayout, flat: FlatText, pno: int) -> list[Candidate]:
         out += emit(PATIENT, "name", _src(flat, pno, m, 1, "prose", 0.55))
     for m in PROSE_PHONE.finditer(text):
         out += emit(PATIENT, "phone", _src(flat, pno, m, 1, "prose", 0.6))
+    for m in PROSE_LANGUAGE.finditer(text):
+        g = 1 if m.group(1) else 2
+        out += emit(PATIENT, "language", _src(flat, pno, m, g, "prose", 0.55))
     for m in NPI_ANY.finditer(text):
         # The NPI's owner is whichever section it sits in; outside any section it is the sender's.
         words = flat.words(m.start(1), m.end(1))
         if not words:
             continue
         li = flat.line_of(m.start(1))
+        if li in _order_lines(layout):
+            continue  # the consultant's, read with the order line that names them (`_order_to_provider`)
         role = layout.role_at(li, words[0].x0)
-        if any(li - 4 <= s <= li for s in _signature_lines(layout)):
+        opener = layout.lines[li].cells[0].labels if li < len(layout.lines) else []
+        row_role = (
+            opener[0].label.role
+            if opener and opener[0].start == 0 and opener[0].label.key == "name"
+            else None
+        )
+        if row_role in (REFERRING, REFERRED_TO):
+            # "Referred to: Ann Lee, NP   NPI 1234567893": the NPI on a provider's row is that provider's.
+            role = row_role
+            src = Source(pno, words, "pattern", 0.7, "section")
+        elif any(li - 4 <= s <= li for s in _signature_lines(layout)):
             role = REFERRING
             src = Source(pno, words, "pattern", 0.7, "pattern")
         elif role not in (REFERRING, REFERRED_TO):
@@ -197,12 +262,86 @@ def _band(layout: PageLayout, pno: int) -> list[Candidate]:
                 continue
             n = len(head.group(1).split())
             src = Source(pno, words[:n], "band", 0.7 if lab_end == 0 else 0.85, "pattern")
-            out += emit(PATIENT, "name", src)
+            got = emit(PATIENT, "name", src)
+            out += got
+            if got:
+                out += _band_extras(layout, li, cell, pno)
             rest = words[n:]
             if rest:
                 d = nz.DATE_RE.search(" ".join(w.text for w in rest))
                 if d and re.search(r"(?i)dob|born|birth", " ".join(w.text for w in rest)):
                     pass  # a labelled DOB in the same cell is found by the label pass
+    return out
+
+
+_EMAIL_WORD = re.compile(r"^[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+$")
+
+
+def _section_emails(layout: PageLayout, pno: int) -> list[Candidate]:
+    """An e-mail address without a label in the patient's section or on the patient's line ("Address: ... |
+    Phone: ... | jane.doe@example.com"): the patient's. (A labelled one is read by the label pass.)"""
+    out: list[Candidate] = []
+    for li, line in enumerate(layout.lines):
+        for cell in line.cells:
+            sec = layout.section_at(li, cell.x0)
+            if sec is None or sec.role != PATIENT or sec.source != "section":
+                continue
+            labelled = {
+                i for sp in cell.labels if sp.label.key == "email" for i in range(sp.end, sp.value_end)
+            }
+            for i, w in enumerate(cell.words):
+                if i not in labelled and _EMAIL_WORD.match(w.text.strip(".,;")):
+                    out += emit(PATIENT, "email", Source(pno, [w], "pattern", 0.5, "section"))
+    return out
+
+
+_BANNER_MRN = re.compile(r"(?i)^(?:MRN|MR#)[:#]?$")
+_BANNER_ID_VALUE = re.compile(r"^[A-Z]{0,3}[-\s]?\d[\dA-Z\-]{3,15}$")
+_STREET_START = re.compile(r"^\d{1,6}[A-Za-z]?\s+[A-Za-z]")
+
+
+def _band_extras(layout: PageLayout, li: int, name_cell: Cell, pno: int) -> list[Candidate]:
+    """The rest of a patient banner ("NGUYEN, Ignacio" / "DOB 07/15/1979 (46 y.o.) Male MRN E744 Ph ..."):
+    an "MRN" word mid-line followed by the id (the label pass reads labels opening a cell or after a colon),
+    and the patient's street and city lines printed flush right beside the name."""
+    out: list[Candidate] = []
+    lines = layout.lines
+    for lj in range(li, min(len(lines), li + 3)):
+        if lj > li and lines[lj].y0 - lines[lj - 1].y1 > layout.line_height:
+            break
+        words = [w for c in lines[lj].cells for w in c.words]
+        for i, w in enumerate(words[:-1]):
+            if i > 0 and _BANNER_MRN.match(w.text) and _BANNER_ID_VALUE.match(words[i + 1].text):
+                out += emit(PATIENT, "mrn", Source(pno, [words[i + 1]], "band", 0.7, "pattern"))
+    # The street beside the name, the city line right under it, nothing over it: the banner's address
+    # block (a letterhead's address has the practice's name over it).
+    # (A faxed page's tilt may lift the right-hand block a line above the name.)
+    for ls in (li - 1, li):
+        if ls < 0 or ls + 1 >= len(lines) or lines[ls + 1].y0 - lines[ls].y1 > 0.8 * layout.line_height:
+            continue
+        for cell in lines[ls].cells:
+            if (
+                cell is name_cell
+                or cell.x0 <= name_cell.x1
+                or cell.labels
+                or not _STREET_START.match(cell.text)
+            ):
+                continue
+            above = (
+                ls > 0
+                and any(min(c.x1, cell.x1) > max(c.x0, cell.x0) for c in lines[ls - 1].cells)
+                and cell.y0 - lines[ls - 1].y1 < 2 * layout.line_height
+            )
+            under = [
+                c
+                for c in lines[ls + 1].cells
+                if min(c.x1, cell.x1) > max(c.x0, cell.x0)
+                and not c.labels
+                and nz.parse_city_state_zip(c.text)
+            ]
+            if not above and len(under) == 1:
+                words = [*cell.words, *under[0].words]
+                out += emit(PATIENT, "address", Source(pno, words, "band", 0.55, "pattern"))
     return out
 
 
@@ -428,7 +567,7 @@ def _letter_people(layout: PageLayout, pno: int) -> list[Candidate]:
     for line in layout.lines:
         m = re.match(r"(?i)^dear\s+(?:(?:dr|doctor|mr|mrs|ms)\.?\s+)?(.+?)[,:]?$", line.cells[0].text)
         if m and m.group(1).split():
-            dear.add(m.group(1).split()[-1].lower().strip(",:"))
+            dear.add(m.group(1).split()[-1].lower().strip(",:;."))  # OCR reads the comma as "." or ";"
     if not dear:
         return out
     signer_lines = set(_signature_lines(layout))
@@ -519,9 +658,9 @@ def _card_like(layout: PageLayout) -> bool:
     }
 
 
-_PHONE_NUM = r"((?:\+?1[\s.\-]?)?\(?\d{3}\)?[\s.\-]?\d{3}[\s.\-]?\d{4})"
+_PHONE_NUM = r"((?:\+?1[\s.\-]?)?\(?\d{3}\)?[\s.\-/]?\d{3}[\s.\-]?\d{4})"
 _CONTACT = re.compile(
-    r"(?i)(?<![A-Za-z])(tel(?:ephone)?|phone|ph|p|office|main|direct|fax|fx|f)\.?\s*(?:#|no\.?)?\s*[:.]?\s*"
+    r"(?i)(?<![A-Za-z])(tel(?:ephone)?|phone|ph|p|t|office|main|direct|fax|fx|f)\.?\s*(?:#|no\.?)?\s*[:.]?\s*"
     + _PHONE_NUM
     + r"(?!\d)"
 )
@@ -536,10 +675,9 @@ def _contact_pairs(layout: PageLayout, pno: int) -> list[Candidate]:
         for cell in line.cells:
             text = cell.text
             found = list(_CONTACT.finditer(text))
-            if not found or (
-                len(found) == 1 and label_table().get(norm_label(found[0].group(1))) is not None
-            ):
-                continue  # one number after a known label: the label pass reads it
+            lab = label_table().get(norm_label(found[0].group(1))) if len(found) == 1 else None
+            if not found or (lab is not None and lab.key in ("phone", "fax")):
+                continue  # one number after a phone label: the label pass reads it ("Office 555-..." it does not)
             sec = layout.section_at(li, cell.x0)
             if sec is None or sec.role not in (REFERRING, REFERRED_TO):
                 continue
@@ -663,7 +801,7 @@ _AGE_SEX = re.compile(
     r"(female|male|woman|man|lady|gentleman|girl|boy|F|M)\b"
 )
 _REFERRAL_TO = re.compile(
-    r"(?i)\b(?:referral|refer(?:red|ring)?|consult(?:ation)?)\s+(?:him |her |them |patient )?"
+    r"(?i)\b(?:referral|re[fl][ae]rr?[ae]l|refer(?:red|ring)?|consult(?:ation)?)\s+(?:him |her |them |patient )?"
     r"to\s+([A-Za-z/ ]{3,40}?)(?=\s*(?:[.,;:|\n(]|for\b|$))"
 )
 # "Referral to Urology: Calculus of kidney, please evaluate and treat." (possibly wrapped) up to the sentence's
@@ -697,7 +835,7 @@ _SEE_FOR = re.compile(
 )
 _DEAR_SERVICE = re.compile(
     r"(?i)\bDear\s+([A-Za-z/ ]{3,40}?)\s+(?:colleagues?|team|clinic|department|service|provider|physician|"
-    r"specialist|office)s?\s*[,:]"
+    r"specialist|office)s?\s*[,:.]"
 )
 _YOUR_CLINIC = re.compile(
     r"(?i)\b(?:in|at|to) your ([A-Za-z/ ]{3,40}?) (?:clinic|office|practice|service|department|team)\b"
@@ -731,11 +869,12 @@ def _misc(layout: PageLayout, flat: FlatText, pno: int) -> list[Candidate]:
     for m in _SEE_FOR.finditer(text):
         if not any(a < m.end() and m.start() < b for a, b in reason_spans):
             out += emit(REFERRAL, "reason", _src(flat, pno, m, 1, "prose", 0.55))
+    ocr = layout.page.text_source == "ocr"  # a scan's specialty words may be misread ("Orthopedies")
     for m in _DEAR_SERVICE.finditer(text):
-        if is_specialty(m.group(1)):  # "Dear Otolaryngology colleague,": the letter goes to that service
+        if specialty_reading(m.group(1), ocr):  # "Dear Otolaryngology colleague,": the letter goes there
             out += emit(REFERRED_TO, "specialty", _src(flat, pno, m, 1, "prose", 0.65))
     for m in _YOUR_CLINIC.finditer(text):
-        if is_specialty(m.group(1)):
+        if specialty_reading(m.group(1), ocr):
             out += emit(REFERRED_TO, "specialty", _src(flat, pno, m, 1, "prose", 0.65))
     for m in _WHEN_PROSE.finditer(text):
         out += emit(REFERRAL, "urgency", _src(flat, pno, m, 1, "prose", 0.45))
@@ -745,11 +884,11 @@ def _misc(layout: PageLayout, flat: FlatText, pno: int) -> list[Candidate]:
         out += emit(REFERRAL, "urgency", _src(flat, pno, m, 1, "prose", 0.6))
     for m in _REFERRAL_TO.finditer(flat.text):
         spec = m.group(1).strip()
-        if is_specialty(spec):
+        if specialty_reading(spec, ocr):
             out += emit(REFERRED_TO, "specialty", _src(flat, pno, m, 1, "prose", 0.7))
     for m in _ORDER_REASON.finditer(flat.text):
         # An order line "Referral to Rheumatology: evaluate for RA." names the service, then the reason.
-        if is_specialty(m.group(1).strip()):
+        if specialty_reading(m.group(1).strip(), ocr):
             out += emit(REFERRAL, "reason", _src(flat, pno, m, 2, "prose", 0.6))
     for _li, line in enumerate(layout.lines):
         first = line.cells[0]
@@ -773,4 +912,257 @@ def _misc(layout: PageLayout, flat: FlatText, pno: int) -> list[Candidate]:
                 "date",
                 Source(pno, list(first.words[lead + nwords + 1 :]), "pattern", 0.5, "pattern"),
             )
+    return out
+
+
+_SPECIALTY_HEAD = re.compile(
+    r"(?i)\b(?:sub-?)?specialt(?:y|ies)\b|\bspeciality\b|\breferr(?:ed|al) to\b|\bconsult(?:ation)? (?:type|requested)\b"
+)
+_TICK_GLYPHS = "☒☑✔✓■☐□"
+
+
+def _box_tokens(words: list[Word]) -> list[tuple[bool | None, Word]]:
+    """Words as (box state, word): a box glyph is (True/False, glyph), "✔Cardiology" splits into both."""
+    out: list[tuple[bool | None, Word]] = []
+    for w in words:
+        state = va.checkbox_state(w.text)
+        if state is None and len(w.text) > 1 and w.text[0] in _TICK_GLYPHS:
+            glyph = w.text[0]
+            out.append((va.checkbox_state(glyph), Word(glyph, w.x0, w.y0, w.x0, w.y1, w.confidence)))
+            out.append((None, Word(w.text[1:], w.x0, w.y0, w.x1, w.y1, w.confidence)))
+        else:
+            out.append((state, w))
+    return out
+
+
+def _ticked_specialty(layout: PageLayout, pno: int) -> list[Candidate]:
+    """ "REFERRED TO (tick one specialty)" / "Subspecialty requested" over rows of tick boxes: the one ticked
+    option names the specialty. More than one ticked, or none, says nothing."""
+    out: list[Candidate] = []
+    lines = layout.lines
+    for li, line in enumerate(lines):
+        head = line.cells[0]
+        if len(line.cells) > 2 or not _SPECIALTY_HEAD.search(head.text) or len(head.words) > 8:
+            continue
+        if any(va.checkbox_state(t.text) is not None for c in line.cells for t in c.words):
+            continue  # the options start on the header's own line: another kind of row
+        ticked: list[list[Word]] = []
+        prev = line
+        for ln in lines[li + 1 : li + 8]:
+            if ln.y0 - prev.y1 > 1.6 * layout.line_height:
+                break
+            toks = _box_tokens([w for c in ln.cells for w in c.words])
+            if not toks or toks[0][0] is None:
+                break  # a row of options starts with its first box
+            cur: list[Word] | None = None
+            for state, w in toks:
+                if state is not None:
+                    cur = [] if state else None
+                    if state:
+                        ticked.append(cur)  # type: ignore[arg-type]
+                elif cur is not None:
+                    cur.append(w)
+            prev = ln
+        options = [o for o in ticked if o]
+        if len(ticked) != 1 or len(options) != 1:
+            continue
+        text = " ".join(w.text for w in options[0])
+        if len(options[0]) > 5 or any(ch.isdigit() for ch in text):
+            continue
+        out += emit(REFERRED_TO, "specialty", Source(pno, options[0], "checkbox", 0.8, "label"))
+    return out
+
+
+def _footer(layout: PageLayout, pno: int) -> list[Candidate]:
+    """A practice's footer on its own note or form ("Oak Family Medicine | 12 Oak St, Austin, TX 78701 | Ph ...
+    | Fax ..."): one line at the foot of the page giving a practice name and its address beside a phone or
+    fax, the sender's like a letterhead (weakly; a letterhead or a labelled block says better)."""
+    out: list[Candidate] = []
+    if not layout.lines or layout.letterhead_end >= 0 or _card_like(layout):
+        return out
+    for line in layout.lines[-2:]:
+        if line.y0 < 0.85 * layout.page.height or len(line.cells) < 3:
+            continue
+        keys = {sp.label.key for c in line.cells for sp in c.labels}
+        if not keys & {"phone", "fax"}:
+            continue
+        org = [
+            c
+            for c in line.cells
+            if not c.labels
+            and _ORG_WORDS.search(c.text)
+            and not any(ch.isdigit() for ch in c.text)
+            and not looks_like_payer(c.text)
+            and len(c.words) <= 8
+        ]
+        addr = [c for c in line.cells if not c.labels and re.match(r"^\d{1,6}[A-Za-z]?\s+[A-Za-z]", c.text)]
+        if len(org) != 1 or len(addr) != 1 or nz.parse_address(nz.clean(addr[0].text)) is None:
+            continue
+        out += emit(REFERRING, "organization", Source(pno, list(org[0].words), "block", 0.5, "letterhead"))
+        out += emit(REFERRING, "address", Source(pno, list(addr[0].words), "block", 0.5, "letterhead"))
+    return out
+
+
+_ORDER_TO = re.compile(
+    r"(?i)\b(?:referral|consult(?:ation)?)\s+(?:(?:placed|sent|made|ordered|requested)\s+)?to\s+"
+    r"([A-Za-z/ ]{3,40}?)\s*:\s*"
+)
+_ORDER_CONTACT = re.compile(
+    r"(?i)\b(phone|tel|ph|fax|npi)\b\.?\s*(?:#|no\.?)?\s*[:#]?\s*(\(?\d[\d()./\- ]{8,14}\d)"
+)
+
+
+def _order_blocks(layout: PageLayout) -> list[tuple[int, int, int]]:
+    """Lines of a plan's order naming the consultant ("- Referral placed to Dermatology: Ann Lee, MD, Oak Skin
+    Institute. Phone ..., fax ... NPI ..."): (first line, last line, char offset of the text after the colon)."""
+    out: list[tuple[int, int, int]] = []
+    lines = layout.lines
+    for li, line in enumerate(lines):
+        text = line.cells[0].text
+        m = _ORDER_TO.search(text)
+        if m is None or not is_specialty(m.group(1).strip()) or len(line.cells) > 1:
+            continue
+        end = li
+        while end + 1 < len(lines):
+            nxt = lines[end + 1]
+            first = nxt.cells[0]
+            if (
+                nxt.y0 - lines[end].y1 > 0.8 * layout.line_height
+                or first.labels
+                or first.text.startswith(("-", "•", "*"))
+                or re.match(r"\d+[.)]\s", first.text)
+            ):
+                break
+            end += 1
+        out.append((li, end, m.end()))
+    return out
+
+
+def _order_lines(layout: PageLayout) -> set[int]:
+    return {k for a, b, _ in _order_blocks(layout) for k in range(a, b + 1)}
+
+
+def _order_to_provider(layout: PageLayout, pno: int) -> list[Candidate]:
+    out: list[Candidate] = []
+    for a, b, start in _order_blocks(layout):
+        words: list[Word] = []
+        spans: list[tuple[int, int]] = []
+        pos = 0
+        for ln in layout.lines[a : b + 1]:
+            for w in ln.cells[0].words:
+                words.append(w)
+                spans.append((pos, pos + len(w.text)))
+                pos += len(w.text) + 1
+        text = " ".join(w.text for w in words)
+
+        def pick(
+            s: int, e: int, words: list[Word] = words, spans: list[tuple[int, int]] = spans
+        ) -> list[Word]:
+            return [w for w, (ws, we) in zip(words, spans, strict=True) if ws < e and we > s]
+
+        head = _ORDER_TO.search(text)
+        if head is not None:
+            src = Source(pno, pick(head.start(1), head.end(1)), "prose", 0.7, "pattern")
+            out += emit(REFERRED_TO, "specialty", src)
+        # The first sentence after the colon: the consultant (a credentialed name) and maybe the practice.
+        stop = re.search(r"(?<!\bDr)(?<!\b[A-Z])\.(?=\s|$)|;", text[start:])
+        first = text[start : start + stop.start()] if stop else text[start:]
+        parts = [p.strip() for p in first.split(",")]
+        for k in range(len(parts), 0, -1):
+            person = ", ".join(parts[:k])
+            name = nz.parse_name(person)
+            if (
+                name is None
+                or not name.credentials
+                or looks_like_org(person)
+                or any(c.isdigit() for c in person)
+            ):
+                continue
+            p0 = start + text[start:].index(parts[0])
+            out += emit(REFERRED_TO, "name", Source(pno, pick(p0, p0 + len(person)), "prose", 0.6, "pattern"))
+            rest = ", ".join(parts[k:])
+            if rest and looks_like_org(rest) and not is_specialty(rest) and len(parts) - k == 1:
+                r0 = start + text[start:].index(rest, len(person))
+                src = Source(pno, pick(r0, r0 + len(rest)), "prose", 0.5, "pattern")
+                out += emit(REFERRED_TO, "organization", src)
+            break
+        for m in _ORDER_CONTACT.finditer(text, start):
+            key = "phone" if m.group(1).lower() in ("phone", "tel", "ph") else m.group(1).lower()
+            out += emit(REFERRED_TO, key, Source(pno, pick(m.start(2), m.end(2)), "prose", 0.6, "pattern"))
+    return out
+
+
+def _person_rows(layout: PageLayout, pno: int) -> list[Candidate]:
+    """ "Referred to: Ann Lee, NP | Gastroenterology | NPI ... | 12 Oak St, Austin, TX 78701": a row opened by a
+    provider's name label whose further cells carry no labels of their own; each is read by its shape (a
+    specialty, a whole street address, a practice name)."""
+    out: list[Candidate] = []
+    for line in layout.lines:
+        first = line.cells[0]
+        labs = first.labels
+        if (
+            len(line.cells) < 2
+            or not labs
+            or labs[0].start != 0
+            or not labs[0].colon
+            or labs[0].label.key != "name"
+            or labs[0].label.role not in (REFERRING, REFERRED_TO)
+            or len(labs) > 1
+        ):
+            continue
+        role = labs[0].label.role
+        # "To: | Dr. Ann Lee" has the label's own value in the next cell; the further cells are the row's.
+        rest = line.cells[1:] if labs[0].end < len(first.words) else line.cells[2:]
+        for cell in rest:
+            if cell.labels or re.match(r"(?i)(dr|doctor)\.?\s", cell.text) or _credentialed(cell.text):
+                continue
+            text = nz.clean(cell.text)
+            src = Source(pno, list(cell.words), "right", 0.6, "section")
+            if is_specialty(text):
+                out += emit(role, "specialty", src)
+            elif re.match(r"^\d{1,6}[A-Za-z]?\s+[A-Za-z]", text):
+                parsed = nz.parse_address(text)
+                if parsed is not None and parsed.city and parsed.state:
+                    out += emit(role, "address", src)
+            elif (
+                looks_like_org(text)
+                and not any(ch.isdigit() for ch in text)
+                and len(cell.words) <= 8
+                and not looks_like_payer(text)
+            ):
+                out += emit(role, "organization", Source(pno, list(cell.words), "right", 0.5, "section"))
+    return out
+
+
+_CODED = ("diagnoses", "procedures")
+
+
+def drop_unticked_options(cands: list[Candidate], layout: PageLayout) -> list[Candidate]:
+    """Codes printed as options of a check list ("☐ G47.33 Obstructive sleep apnea  ☒ R06.83 Snoring") count
+    only when their box is ticked: the nearest box to the left of the code on its line decides, unless a new
+    label (a word ending in ":") starts between them. A code with no box before it is left alone."""
+    words = [w for ln in layout.lines for c in ln.cells for w in c.words]
+    if not any(va.checkbox_state(w.text) is not None or w.text[:1] in _TICK_GLYPHS for w in words):
+        return cands  # no check boxes on the page
+    unticked: list[tuple[str, float]] = []  # (code without dot, y of its word)
+    for line in layout.lines:
+        state: bool | None = None
+        for box, w in _box_tokens([w for c in line.cells for w in c.words]):
+            if box is not None:
+                state = box
+            elif w.text.endswith(":"):
+                state = None
+            elif state is False:
+                token = w.text.strip("().,;[]").upper()
+                if va.ICD_SHAPE.fullmatch(token) or re.fullmatch(r"\d{5}|[A-V]\d{4}", token):
+                    unticked.append((token.replace(".", ""), w.y0))
+    if not unticked:
+        return cands
+    out = []
+    for c in cands:
+        if c.path in _CODED and c.bbox is not None:
+            key = str(c.value).upper().replace(".", "")
+            if any(t == key and c.bbox[1] - 3 <= y <= c.bbox[3] for t, y in unticked):
+                continue
+        out.append(c)
     return out

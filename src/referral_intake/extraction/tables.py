@@ -10,6 +10,9 @@ from referral_intake.extraction.layout import Cell, Line, PageLayout, is_section
 from referral_intake.extraction.lexicon import (
     INSURANCE,
     INSURANCE2,
+    OTHER,
+    REFERRED_TO,
+    REFERRING,
     ROLE_KEYS,
     label_table,
     norm_label,
@@ -158,8 +161,15 @@ def harvest_tables(layout: PageLayout) -> tuple[list[Candidate], set[int]]:
                     role, rsrc = rrole, "label"
                 else:
                     role, rsrc = resolve_role(key, label.role, sec.role if sec else None)
+                    if (
+                        label.provider
+                        and role not in (REFERRING, REFERRED_TO)
+                        and not (sec and sec.role == OTHER)
+                    ):
+                        role, rsrc = REFERRING, "guess"  # "Clinic phone": a provider's, never the patient's
                     if role == INSURANCE and ri > 0 and key in INSURANCE_KEYS:
-                        role = INSURANCE2 if ri == 1 else None  # second row of a coverage table
+                        # Second row of a coverage table; a lone cell there is a heading, not a coverage.
+                        role = INSURANCE2 if ri == 1 and len(row.cells) >= 2 else None
                 out.extend(emit(role, key, Source(pno, words, "table", label.strength, rsrc)))
     return out, headers
 

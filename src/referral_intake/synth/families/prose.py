@@ -26,7 +26,11 @@ def _age(pr: Printed) -> int:
 
 
 def _noun(pr: Printed) -> tuple[str, str]:
-    return {"F": ("woman", "her"), "M": ("man", "him")}.get(pr.case.patient.sex, ("patient", "them"))
+    """The word the letter calls the patient; "woman"/"man" states the sex, so the gold records it."""
+    sex = pr.case.patient.sex
+    if sex in ("F", "M"):
+        pr.put("patient.sex", sex)
+    return {"F": ("woman", "her"), "M": ("man", "him")}.get(sex, ("patient", "them"))
 
 
 def _meds_allergies(pr: Printed) -> tuple[str, str]:
