@@ -3,11 +3,13 @@
     # the shipped calibration: 300 synthetic documents (seed apart from the evaluation's 2026) plus two
     # independent generators' corpora, so leave-one-family-out runs over 30 families of three generators:
     python -m referral_intake.extraction.calibrate --corpus CALIB --generate 300 --seed 11 --fax-ratio 0.35 \
-        --also cal_unseen --also cal_heldout --cache CACHE --target 0.998
+        --also cal_unseen --also cal_heldout --validate cal_fresh --cache CACHE --target 0.998
     # cal_unseen:  benchmarks/unseen/generate.py --out cal_unseen --n 90 --seed 101 --fax-ratio 0.35
     # cal_heldout: benchmarks/heldout/generate.py --out cal_heldout --n 120 --seed 101 --fax-ratio 0.4, keeping
     #              its odd_labels, card_copy, handwritten, two_patient_packet, memo_consult and ehr_order
     #              documents (discharge_sticker, medicaid_numbered and specialty_grid are kept for testing)
+    # cal_fresh:   benchmarks/fresh/generate.py --out cal_fresh --n 60 --seed 77 --fax-ratio 0.3 (a fourth
+    #              generator, never fitted on: its families only check where the cuts may go)
     python -m referral_intake.extraction.calibrate --corpus DIR   # an existing corpus with NAME.gold.json
 
 (`--generate` is skipped when the corpus directory already holds documents; reading is cached by content,
@@ -21,8 +23,9 @@ the evaluation's own comparison (`evaluation.compare`). Then (see `confidence` f
    family's fields scored; isotonic regression of right/wrong on these unseen-family scores gives one map
    for text-layer fields and one for OCR fields;
 3. per group, the acceptance cut: the lowest score at which the fields auto-accepted at `--threshold` are
-   right >= `--target` both on the unseen-family scores and on any `--validate` corpora (families never
-   used for fitting; never the test families). Fields under the cut stay just below the threshold;
+   right >= `--target` on the unseen-family scores, on the unseen-generator scores when `--also` adds
+   corpora of other generators (each generator's fields scored by a model fitted on the others), and on
+   any `--validate` corpora (families never used for fitting; never the test families). Fields under the cut stay just below the threshold;
 4. `vouched`: the method/role combinations and slots seen on >= 3 families; others stay under review.
 
 `meta` in the output records the command, per-group figures on unseen families and on the validation
@@ -334,11 +337,24 @@ def _scores(data: Sequence[Example], model: dict[str, Any]) -> tuple[np.ndarray,
     return z, ceil
 
 
-def out_of_family(data: Sequence[Example], l2: float, l2_slot: float) -> tuple[np.ndarray, np.ndarray]:
-    """Scores and ceilings each example gets from a model fitted without its family (or fold)."""
+def generator_of(family: str) -> str:
+    """The corpus a family came from: `collect(..., tag=...)` prefixes "tag:"; the main corpus has none."""
+    return family.split(":", 1)[0] if ":" in family else ""
+
+
+def out_of_family(
+    data: Sequence[Example], l2: float, l2_slot: float, by_generator: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """Scores and ceilings each example gets from a model fitted without its family (or fold); with
+    `by_generator`, without every family of its generator (layouts written by another hand altogether)."""
     z = np.zeros(len(data))
     ceil = np.ones(len(data))
-    for held in _folds(data):
+    if by_generator:
+        gens = sorted({generator_of(ex.family) for ex in data})
+        folds = [np.array([generator_of(ex.family) == g for ex in data]) for g in gens]
+    else:
+        folds = _folds(data)
+    for held in folds:
         train = [ex for ex, h in zip(data, held, strict=True) if not h]
         test = [ex for ex, h in zip(data, held, strict=True) if h]
         if not train or not test:
@@ -410,6 +426,10 @@ def calibrate(
     train = [ex if isinstance(ex, Example) else Example(*ex) for ex in data]
     y = np.array([1.0 if ex.ok else 0.0 for ex in train])
     z_oof, ceil_oof = out_of_family(train, l2, l2_slot)
+    # With corpora of several generators, fields are also scored by models that never saw their generator:
+    # leave-one-family-out alone proved optimistic on a generator none of the fitting corpora came from.
+    several = len({generator_of(ex.family) for ex in train}) > 1
+    z_oog, ceil_oog = out_of_family(train, l2, l2_slot, by_generator=True) if several else (z_oof, ceil_oof)
     g_train = _group_masks(train)
     pooled = isotonic_map(z_oof, y)
     maps = {
@@ -433,22 +453,27 @@ def calibrate(
     g_val = _group_masks(val)
     for g in GROUPS:
         checks = [(y[g_train[g]], z_oof[g_train[g]], ceil_oof[g_train[g]])]
+        if several:
+            checks.append((y[g_train[g]], z_oog[g_train[g]], ceil_oog[g_train[g]]))
         if g_val[g].any():
             checks.append((y_val[g_val[g]], z_val[g_val[g]], ceil_val[g_val[g]]))
         model["accept_from"][g] = choose_cut(checks, maps[g], threshold, target)
     p_in = np.array([predict(ex.features, model) for ex in train])
     p_oof = np.zeros(len(train))
+    p_oog = np.zeros(len(train))
     p_val = np.zeros(len(val))
     for g in GROUPS:
         cut = model["accept_from"][g]
         m = g_train[g]
         p_oof[m] = _probs(z_oof[m], ceil_oof[m], maps[g], cut, below)
+        p_oog[m] = _probs(z_oog[m], ceil_oog[m], maps[g], cut, below)
         if len(val):
             mv = g_val[g]
             p_val[mv] = _probs(z_val[mv], ceil_val[mv], maps[g], cut, below)
     report: dict[str, Any] = {}
     for name, yy, pp, groups in (
         ("unseen_family", y, p_oof, g_train),
+        ("unseen_generator", y, p_oog if several else np.zeros(0), g_train if several else {}),
         ("validation", y_val, p_val, g_val),
     ):
         for g, m in groups.items():
