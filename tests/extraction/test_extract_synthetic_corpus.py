@@ -43,9 +43,10 @@ def test_accuracy_and_auto_accept_precision_on_generated_documents(
     accuracy = sum(i.correct for i in items) / len(items)
     accepted = [i.correct for i in items if i.confidence is not None and i.confidence >= 0.95]
     # Floors well under today's figures (0.86 accuracy, 0.99+ precision on this seed, which includes layouts
-    # calibration never saw), so a regression fails and generator changes do not.
+    # calibration never saw), so a regression fails and generator changes do not. The accepted share (0.17
+    # today) is low by choice: the shipped cuts keep layouts of a never-seen generator at 0.998+ precision.
     assert accuracy >= 0.78, accuracy
-    assert len(accepted) >= 0.35 * len(items)
+    assert len(accepted) >= 0.10 * len(items)
     assert sum(accepted) / len(accepted) >= 0.98
 
 
