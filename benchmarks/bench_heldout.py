@@ -55,25 +55,11 @@ def _per_field(
 
 def _cached_extract(cache: Path, settings: Any) -> Any:
     """Read (sandboxed, as in production) once per file content, then extract; reads are pickled to `cache`."""
-    import hashlib
-    import pickle
-
     from referral_intake.cases.defaults import extractor, reader
+    from referral_intake.extraction.calibrate import cached_read
 
     read, extract = reader(settings), extractor(settings)
-
-    def run_one(path: Path) -> Any:
-        data = path.read_bytes()
-        hit = cache / (hashlib.sha256(data).hexdigest() + ".pkl")
-        if hit.exists():
-            doc = pickle.loads(hit.read_bytes())  # written below by this script
-        else:
-            doc = read(data, path.name)
-            cache.mkdir(parents=True, exist_ok=True)
-            hit.write_bytes(pickle.dumps(doc))
-        return extract(doc)
-
-    return run_one
+    return lambda path: extract(cached_read(path.read_bytes(), path.name, cache, read))
 
 
 def main(

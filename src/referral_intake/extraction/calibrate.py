@@ -42,7 +42,7 @@ import json
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple, cast
 
@@ -200,13 +200,28 @@ def read_corpus(corpus: Path, cache: Path | None = None) -> Iterable[tuple[ReadD
         yield doc, gold
 
 
+def cached_read(
+    data: bytes, name: str, cache: Path | None, read: Callable[[bytes, str], ReadDocument]
+) -> ReadDocument:
+    """`read(data, name)`, kept in `cache` (a pickle per content SHA-256) so OCR runs once per document."""
+    import hashlib
+    import pickle
+
+    hit = cache / (hashlib.sha256(data).hexdigest() + ".pkl") if cache else None
+    if hit is not None and hit.exists():
+        doc: ReadDocument = pickle.loads(hit.read_bytes())  # our own cache file, written below
+        return doc
+    doc = read(data, name)
+    if hit is not None:
+        hit.parent.mkdir(parents=True, exist_ok=True)
+        hit.write_bytes(pickle.dumps(doc))
+    return doc
+
+
 def read_corpus_named(
     corpus: Path, cache: Path | None = None
 ) -> Iterable[tuple[ReadDocument, Extraction, str]]:
     """Like `read_corpus`, with each document's stem (the name of its gold and truth files)."""
-    import hashlib
-    import pickle
-
     from referral_intake.reading import read_document_inproc
     from referral_intake.settings import ReadingSettings
 
@@ -217,15 +232,9 @@ def read_corpus_named(
         gold_path = path.with_name(path.stem + ".gold.json")
         if not gold_path.exists():
             continue
-        data = path.read_bytes()
-        hit = cache / (hashlib.sha256(data).hexdigest() + ".pkl") if cache else None
-        if hit is not None and hit.exists():
-            doc = pickle.loads(hit.read_bytes())  # our own cache file, written below by this command
-        else:
-            doc = read_document_inproc(data, path.name, settings)
-            if hit is not None:
-                hit.parent.mkdir(parents=True, exist_ok=True)
-                hit.write_bytes(pickle.dumps(doc))
+        doc = cached_read(
+            path.read_bytes(), path.name, cache, lambda d, n: read_document_inproc(d, n, settings)
+        )
         yield doc, Extraction.model_validate_json(gold_path.read_text("utf-8")), path.stem
 
 
